@@ -1,0 +1,78 @@
+package engine
+
+// Abilities is a compact capacity or demand profile, one 0–4 value per dimension
+// in the order of Dimensions.
+type Abilities [NDims]int8
+
+// DimensionIndex returns the position of a dimension name, or -1.
+func DimensionIndex(name string) int {
+	for i, d := range Dimensions {
+		if d == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// DefaultAbilities is the capacity a disability implies when a counsellor has not
+// assessed a dimension: the disability lowers its own dimensions, all others are 4.
+func DefaultAbilities(d Disability) Abilities {
+	var a Abilities
+	for i := range a {
+		a[i] = 4
+	}
+	if d.Level < 1 || d.Level > 4 {
+		return a
+	}
+	l := int8(d.Level - 1) // 0..3, the capacity for levels 1..4
+	switch d.Category {
+	case "vision":
+		a[DimVision] = l
+	case "hearing":
+		a[DimHearing] = l
+		if d.Level == 1 {
+			a[DimSpeech] = 2
+		}
+	case "speech":
+		a[DimSpeech] = l
+	case "physical":
+		a[DimWalking] = l
+		a[DimStanding] = l
+		a[DimLifting] = [4]int8{1, 2, 3, 3}[d.Level-1]
+	case "intellectual":
+		a[DimCognition] = l
+	case "psychiatric":
+		a[DimStress] = l
+		a[DimSocial] = [4]int8{1, 2, 2, 3}[d.Level-1]
+	}
+	return a
+}
+
+// EffectiveAbilities is the seeker's capacity: disability defaults, overridden
+// dimension by dimension by the counsellor's assessment.
+func (s *Seeker) EffectiveAbilities() Abilities {
+	a := DefaultAbilities(s.Disability)
+	for name, v := range s.Abilities {
+		if i := DimensionIndex(name); i >= 0 {
+			a[i] = int8(v)
+		}
+	}
+	return a
+}
+
+// NeedsStepFree says whether the seeker needs step-free sites: set on the file,
+// or implied by a level 1–2 physical disability.
+func (s *Seeker) NeedsStepFree() bool {
+	return s.Mobility.NeedsStepFree || (s.Disability.Category == "physical" && s.Disability.Level <= 2)
+}
+
+// DemandProfile turns a demands map into a compact profile (missing dimensions are 0).
+func DemandProfile(m map[string]int) Abilities {
+	var a Abilities
+	for name, v := range m {
+		if i := DimensionIndex(name); i >= 0 {
+			a[i] = int8(v)
+		}
+	}
+	return a
+}

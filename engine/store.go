@@ -1,0 +1,162 @@
+package engine
+
+import (
+	_ "time/tzdata" // Asia/Shanghai on machines without zoneinfo
+
+	"context"
+	"time"
+)
+
+// Kind names a collection of records; it is also the `kind` of an NDJSON line.
+type Kind string
+
+// The record kinds.
+const (
+	KindSkill    Kind = "skill"
+	KindSeeker   Kind = "seeker"
+	KindEmployer Kind = "employer"
+	KindPost     Kind = "post"
+	KindClass    Kind = "class"
+	KindUser     Kind = "user"
+)
+
+// Kinds lists the importable kinds in dependency order (skills before the records naming them).
+var Kinds = []Kind{KindSkill, KindEmployer, KindUser, KindSeeker, KindPost, KindClass}
+
+// IndexedKinds are the kinds the search index and matching state follow through the change feed.
+var IndexedKinds = []Kind{KindSeeker, KindPost, KindClass}
+
+// NewRecord returns an empty record of a kind, or nil for an unknown kind.
+func NewRecord(k Kind) Record {
+	switch k {
+	case KindSkill:
+		return &Skill{}
+	case KindSeeker:
+		return &Seeker{}
+	case KindEmployer:
+		return &Employer{}
+	case KindPost:
+		return &Post{}
+	case KindClass:
+		return &Class{}
+	case KindUser:
+		return &User{}
+	}
+	return nil
+}
+
+// Store is the system of record. Every write stamps the record with the next
+// revision of the change feed and its time; reads by id are the only queries on
+// hot paths (lists and searches go to the Index or in-memory state).
+type Store interface {
+	// Get loads the record of kind with id into r; ENOTFOUND when absent.
+	Get(ctx context.Context, kind Kind, id string, r Record) error
+	// Create inserts r (its ID set by the caller); ECONFLICT on a duplicate id or unique field.
+	Create(ctx context.Context, kind Kind, r Record) error
+	// Replace overwrites the record with r's ID; ENOTFOUND when absent, ECONFLICT on a unique field.
+	Replace(ctx context.Context, kind Kind, r Record) error
+	// Delete removes a record that is not followed by the change feed (users).
+	Delete(ctx context.Context, kind Kind, id string) error
+	// Each calls fn for every record of kind with rev > since, in rev order.
+	Each(ctx context.Context, kind Kind, since int64, fn func(Record) error) error
+	// UserByUsername finds a login; ENOTFOUND when absent.
+	UserByUsername(ctx context.Context, username string) (*User, error)
+	// SeekerIDByResidentID finds the seeker holding a resident ID through its blind index.
+	SeekerIDByResidentID(ctx context.Context, residentID string) (string, error)
+	// CountUsers counts login accounts (zero on a first start).
+	CountUsers(ctx context.Context) (int64, error)
+
+	// PutSession stores a login session; GetSession loads it; DeleteSession revokes it.
+	PutSession(ctx context.Context, s *Session) error
+	GetSession(ctx context.Context, tokenHash string) (*Session, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+
+	// Audit appends an entry to the audit log; AuditLog lists entries newest first.
+	Audit(ctx context.Context, e *AuditEntry) error
+	AuditLog(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
+}
+
+// AuditQuery filters the audit log; Before pages on the entry id.
+type AuditQuery struct {
+	SeekerID string
+	Actor    string
+	Before   string
+	Limit    int
+}
+
+// Index is the search index of posts, classes and seekers, kept in step with the
+// store by the change feed.
+type Index interface {
+	// Apply indexes the records (each carries its rev) and stores the highest
+	// rev as the last applied, in one batch.
+	Apply(ctx context.Context, kind Kind, records []Record) error
+	// LastRev is the highest rev applied.
+	LastRev() (int64, error)
+	// Search runs a query.
+	Search(ctx context.Context, q SearchQuery) (*SearchResult, error)
+	// Close flushes and closes the index.
+	Close() error
+}
+
+// SearchQuery is a search over one kind.
+type SearchQuery struct {
+	Text     string
+	Type     Kind
+	Street   string
+	WorkMode string
+	Status   string
+	Category string // seekers: disability category
+	Near     *Geo
+	Km       float64
+	Facets   bool
+	Limit    int
+	Cursor   string
+}
+
+// SearchHit is one result: the record's id, its relevance and a few display fields.
+type SearchHit struct {
+	ID       string  `json:"id"`
+	Kind     Kind    `json:"kind"`
+	Score    float64 `json:"score"`
+	Title    string  `json:"title"`
+	Street   string  `json:"street,omitempty"`
+	WorkMode string  `json:"workMode,omitempty"`
+	Status   string  `json:"status,omitempty"`
+}
+
+// FacetCount is one value of a facet and how many results have it.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// SearchResult is a page of hits, the total, optional facets and the cursor of the next page.
+type SearchResult struct {
+	Total      uint64                  `json:"total"`
+	Hits       []SearchHit             `json:"results"`
+	Facets     map[string][]FacetCount `json:"facets,omitempty"`
+	NextCursor string                  `json:"nextCursor,omitempty"`
+}
+
+// Clock gives the current time; tests inject a fixed or moving one.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the real clock.
+type SystemClock struct{}
+
+// Now returns the current time.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// Shanghai is the service's time zone: "today" is a date there.
+var Shanghai = mustZone("Asia/Shanghai")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}
+
+// Today returns the date in Asia/Shanghai as YYYY-MM-DD.
+func Today(c Clock) string { return c.Now().In(Shanghai).Format(time.DateOnly) }
