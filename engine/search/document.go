@@ -1,0 +1,95 @@
+package search
+
+import (
+	"fmt"
+	"strings"
+
+	"jobbridge/engine"
+)
+
+// docID is the index id of a record: kind and id, so the kinds never collide.
+func docID(kind engine.Kind, id string) string { return string(kind) + ":" + id }
+
+// document is what the index holds of a record. It is built field by field so
+// that nothing else (a seeker's resident ID or certificate) can reach the index.
+func (ix *Index) document(kind engine.Kind, r engine.Record) (map[string]any, error) {
+	d := map[string]any{fieldKind: string(kind), fieldID: r.RecordMeta().ID}
+	switch v := r.(type) {
+	case *engine.Post:
+		codes := make([]string, len(v.Skills))
+		for i, s := range v.Skills {
+			codes[i] = s.Code
+		}
+		d[fieldTitle] = v.Title
+		d[fieldDescription] = v.Description
+		ix.putSkills(d, codes)
+		ix.putKeywords(d, fieldWorkMode, v.WorkMode, fieldStatus, v.Status, fieldEmployerID, v.EmployerID)
+		if ix.EmployerStreet != nil {
+			ix.putKeywords(d, fieldStreet, ix.EmployerStreet(v.EmployerID))
+		}
+		putGeo(d, v.Site.Lat, v.Site.Lon)
+	case *engine.Class:
+		codes := make([]string, len(v.Skills))
+		for i, s := range v.Skills {
+			codes[i] = s.Code
+		}
+		d[fieldTitle] = v.Title
+		d[fieldDescription] = strings.TrimSpace(v.Description + "\n" + v.Provider)
+		ix.putSkills(d, codes)
+		ix.putKeywords(d, fieldWorkMode, v.Mode, fieldStatus, v.Status)
+		putGeo(d, v.Site.Lat, v.Site.Lon)
+	case *engine.Seeker:
+		codes := make([]string, len(v.Skills))
+		for i, s := range v.Skills {
+			codes[i] = s.Code
+		}
+		d[fieldTitle] = v.Name
+		ix.putSkills(d, codes)
+		ix.putKeywords(d, fieldStreet, v.Street, fieldStatus, v.Status,
+			fieldCategory, v.Disability.Category, fieldCounsellor, v.CounsellorID)
+		putGeo(d, v.Home.Lat, v.Home.Lon)
+	default:
+		return nil, fmt.Errorf("index %s %s: unexpected record %T", kind, r.RecordMeta().ID, r)
+	}
+	return d, nil
+}
+
+// putKeywords sets name/value pairs, leaving out empty values.
+func (ix *Index) putKeywords(d map[string]any, pairs ...string) {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			d[pairs[i]] = pairs[i+1]
+		}
+	}
+}
+
+// putSkills sets the skill codes and, when the catalog is known, their names.
+func (ix *Index) putSkills(d map[string]any, codes []string) {
+	if len(codes) == 0 {
+		return
+	}
+	d[fieldSkills] = codes
+	if ix.SkillNames == nil {
+		return
+	}
+	var names []string
+	for _, c := range codes {
+		zh, en := ix.SkillNames(c)
+		for _, n := range []string{zh, en} {
+			if n != "" {
+				names = append(names, n)
+			}
+		}
+	}
+	if len(names) > 0 {
+		d[fieldSkillNames] = strings.Join(names, "\n")
+	}
+}
+
+// putGeo sets the location unless it is the zero point (remote posts and classes).
+func putGeo(d map[string]any, lat, lon float64) {
+	if lat == 0 && lon == 0 {
+		return
+	}
+	d[fieldGeo] = map[string]any{"lat": lat, "lon": lon}
+}
