@@ -143,6 +143,7 @@ func TestSearchFilters(t *testing.T) {
 		"near 10 km":       {engine.SearchQuery{Near: near, Km: 10}, []string{"p-1", "p-2"}},
 		"near default 5km": {engine.SearchQuery{Near: near}, []string{"p-1", "p-2"}},
 		"unknown street":   {engine.SearchQuery{Street: "nowhere"}, nil},
+		"employer":         {engine.SearchQuery{EmployerID: "e-1"}, []string{"p-1", "p-3"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			tc.q.Type = engine.KindPost

@@ -118,6 +118,7 @@ func buildQuery(kind engine.Kind, text string, q engine.SearchQuery) query.Query
 	filters := []query.Query{term(fieldKind, string(kind))}
 	for _, f := range []struct{ field, value string }{
 		{fieldStreet, q.Street}, {fieldWorkMode, q.WorkMode}, {fieldStatus, q.Status}, {fieldCategory, q.Category},
+		{fieldEmployerID, q.EmployerID},
 	} {
 		if f.value != "" {
 			filters = append(filters, term(f.field, f.value))
