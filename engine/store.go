@@ -100,17 +100,18 @@ type Index interface {
 
 // SearchQuery is a search over one kind.
 type SearchQuery struct {
-	Text     string
-	Type     Kind
-	Street   string
-	WorkMode string
-	Status   string
-	Category string // seekers: disability category
-	Near     *Geo
-	Km       float64
-	Facets   bool
-	Limit    int
-	Cursor   string
+	Text       string
+	Type       Kind
+	Street     string
+	WorkMode   string
+	Status     string
+	Category   string // seekers: disability category
+	EmployerID string // posts: only this employer's
+	Near       *Geo
+	Km         float64
+	Facets     bool
+	Limit      int
+	Cursor     string
 }
 
 // SearchHit is one result: the record's id, its relevance and a few display fields.

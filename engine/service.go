@@ -1,0 +1,390 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// Follower is in-memory state kept in step with the store through the change
+// feed, such as the matching state.
+type Follower interface{ Upsert(r Record) }
+
+// Service runs every write: it normalises and validates a record, stores it,
+// then applies it to the search index, the small in-memory catalogs and the
+// followers, so the index and caches never run ahead of the store.
+type Service struct {
+	Store     Store
+	Index     Index
+	Clock     Clock
+	Followers []Follower
+
+	mu        sync.RWMutex
+	skills    map[string]*Skill
+	employers map[string]*Employer
+	users     map[string]*User
+	lastRev   int64 // highest rev seen by this process, for polling a shared database
+}
+
+// NewService wires a service; call Load before serving.
+func NewService(st Store, ix Index, clock Clock, followers ...Follower) *Service {
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	return &Service{Store: st, Index: ix, Clock: clock, Followers: followers,
+		skills: map[string]*Skill{}, employers: map[string]*Employer{}, users: map[string]*User{}}
+}
+
+// LoadStats says what Load read and what it had to apply to the index.
+type LoadStats struct {
+	Records      int   // records read from the store
+	IndexApplied int   // records newer than the index's last rev, applied to it
+	IndexLastRev int64 // the index's last rev before loading
+}
+
+// Load reads every record into the in-memory state and applies to the index
+// only the records newer than its last applied rev (the delta since it last ran).
+func (s *Service) Load(ctx context.Context) (LoadStats, error) {
+	var st LoadStats
+	last, err := s.Index.LastRev()
+	if err != nil {
+		return st, fmt.Errorf("index last rev: %w", err)
+	}
+	st.IndexLastRev = last
+	for _, kind := range Kinds {
+		var delta []Record
+		err := s.Store.Each(ctx, kind, 0, func(r Record) error {
+			st.Records++
+			s.remember(kind, r)
+			if slices.Contains(IndexedKinds, kind) && r.RecordMeta().Rev > last {
+				delta = append(delta, r)
+				if len(delta) >= 1000 {
+					if err := s.Index.Apply(ctx, kind, delta); err != nil {
+						return err
+					}
+					st.IndexApplied += len(delta)
+					delta = nil
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return st, fmt.Errorf("load %ss: %w", kind, err)
+		}
+		if len(delta) > 0 {
+			if err := s.Index.Apply(ctx, kind, delta); err != nil {
+				return st, fmt.Errorf("index %ss: %w", kind, err)
+			}
+			st.IndexApplied += len(delta)
+		}
+	}
+	return st, nil
+}
+
+// Poll applies the writes other processes made to a shared database since this
+// process last saw one. Not used on the embedded database, where every query is
+// a full scan and this process made every write itself.
+func (s *Service) Poll(ctx context.Context) (int, error) {
+	s.mu.RLock()
+	since := s.lastRev
+	s.mu.RUnlock()
+	n := 0
+	for _, kind := range Kinds {
+		var batch []Record
+		err := s.Store.Each(ctx, kind, since, func(r Record) error {
+			batch = append(batch, r)
+			return nil
+		})
+		if err != nil {
+			return n, fmt.Errorf("poll %ss: %w", kind, err)
+		}
+		if err := s.applied(ctx, kind, batch...); err != nil {
+			return n, err
+		}
+		n += len(batch)
+	}
+	return n, nil
+}
+
+func (s *Service) remember(kind Kind, r Record) {
+	s.mu.Lock()
+	if rev := r.RecordMeta().Rev; rev > s.lastRev {
+		s.lastRev = rev
+	}
+	switch v := r.(type) {
+	case *Skill:
+		s.skills[v.Code] = v
+	case *Employer:
+		s.employers[v.ID] = v
+	case *User:
+		s.users[v.ID] = v
+	}
+	s.mu.Unlock()
+	if slices.Contains(IndexedKinds, kind) {
+		for _, f := range s.Followers {
+			f.Upsert(r)
+		}
+	}
+}
+
+// applied brings the index, the caches and the followers up to date with records just stored.
+func (s *Service) applied(ctx context.Context, kind Kind, rs ...Record) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	if slices.Contains(IndexedKinds, kind) {
+		if err := s.Index.Apply(ctx, kind, rs); err != nil {
+			return fmt.Errorf("index %s: %w", kind, err)
+		}
+	}
+	for _, r := range rs {
+		s.remember(kind, r)
+	}
+	return nil
+}
+
+// SkillExists reports whether code is in the skill catalog.
+func (s *Service) SkillExists(code string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.skills[code]
+	return ok
+}
+
+// Skill returns a catalog entry.
+func (s *Service) Skill(code string) (*Skill, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sk, ok := s.skills[code]
+	return sk, ok
+}
+
+// Skills returns the catalog sorted by code.
+func (s *Service) Skills() []*Skill {
+	s.mu.RLock()
+	out := make([]*Skill, 0, len(s.skills))
+	for _, sk := range s.skills {
+		out = append(out, sk)
+	}
+	s.mu.RUnlock()
+	slices.SortFunc(out, func(a, b *Skill) int { return compareStrings(a.Code, b.Code) })
+	return out
+}
+
+// Employers returns all employers sorted by id.
+func (s *Service) Employers() []*Employer {
+	s.mu.RLock()
+	out := make([]*Employer, 0, len(s.employers))
+	for _, e := range s.employers {
+		out = append(out, e)
+	}
+	s.mu.RUnlock()
+	slices.SortFunc(out, func(a, b *Employer) int { return compareStrings(a.ID, b.ID) })
+	return out
+}
+
+// Employer returns one employer from the cache.
+func (s *Service) Employer(id string) (*Employer, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, ok := s.employers[id]
+	return e, ok
+}
+
+// Users returns all users sorted by id.
+func (s *Service) Users() []*User {
+	s.mu.RLock()
+	out := make([]*User, 0, len(s.users))
+	for _, u := range s.users {
+		out = append(out, u)
+	}
+	s.mu.RUnlock()
+	slices.SortFunc(out, func(a, b *User) int { return compareStrings(a.ID, b.ID) })
+	return out
+}
+
+// User returns one user from the cache.
+func (s *Service) User(id string) (*User, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u, ok := s.users[id]
+	return u, ok
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// NewID makes a random record id with a kind prefix, e.g. "s-3f9c1a2b7d4e".
+func NewID(kind Kind) string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return string(kind[0]) + "-" + hex.EncodeToString(b[:])
+}
+
+// Prepare normalises and validates a record before it is written, including
+// the references it makes to other records.
+func (s *Service) Prepare(ctx context.Context, kind Kind, r Record) error {
+	today, _ := ParseDate(Today(s.Clock))
+	switch v := r.(type) {
+	case *Skill:
+		if v.ID == "" {
+			v.ID = v.Code
+		}
+		if v.ID != v.Code {
+			return &Error{Code: EINVALID, Message: "validation failed", Fields: []FieldError{{"id", "must equal code"}}}
+		}
+		return v.Validate()
+	case *Seeker:
+		v.Normalize()
+		return v.Validate(s.SkillExists, today.AddDate(0, 0, 1))
+	case *Employer:
+		return v.Validate()
+	case *Post:
+		v.Normalize()
+		if err := v.Validate(s.SkillExists); err != nil {
+			return err
+		}
+		if _, ok := s.Employer(v.EmployerID); !ok {
+			return &Error{Code: EINVALID, Message: "validation failed", Fields: []FieldError{{"employerId", "no such employer"}}}
+		}
+		return nil
+	case *Class:
+		v.Normalize()
+		return v.Validate(s.SkillExists)
+	case *User:
+		if err := v.Validate(); err != nil {
+			return err
+		}
+		return s.checkUserRefs(ctx, v)
+	}
+	return Errorf(EINVALID, "unknown kind %s", kind)
+}
+
+func (s *Service) checkUserRefs(ctx context.Context, u *User) error {
+	var p Problems
+	if u.Role == RoleEmployer {
+		if _, ok := s.Employer(u.EmployerID); !ok {
+			p.Add("employerId", "no such employer")
+		}
+	}
+	if u.Role == RoleTrainee {
+		if err := s.Store.Get(ctx, KindSeeker, u.SeekerID, &Seeker{}); err != nil {
+			if ErrorCode(err) != ENOTFOUND {
+				return err
+			}
+			p.Add("seekerId", "no such seeker")
+		}
+	}
+	return p.Err()
+}
+
+// Create validates and stores a new record; an empty id gets a generated one.
+func (s *Service) Create(ctx context.Context, kind Kind, r Record) error {
+	if err := s.Prepare(ctx, kind, r); err != nil {
+		return err
+	}
+	m := r.RecordMeta()
+	if m.ID == "" {
+		m.ID = NewID(kind)
+	}
+	if err := s.Store.Create(ctx, kind, r); err != nil {
+		return err
+	}
+	return s.applied(ctx, kind, r)
+}
+
+// Replace validates and overwrites an existing record.
+func (s *Service) Replace(ctx context.Context, kind Kind, r Record) error {
+	if err := s.Prepare(ctx, kind, r); err != nil {
+		return err
+	}
+	if err := s.Store.Replace(ctx, kind, r); err != nil {
+		return err
+	}
+	return s.applied(ctx, kind, r)
+}
+
+// Put creates a record or, when its id exists, replaces it: what an import does,
+// so importing the same file twice leaves the same records.
+func (s *Service) Put(ctx context.Context, kind Kind, r Record) (created bool, err error) {
+	created, err = s.store(ctx, kind, r)
+	if err != nil {
+		return false, err
+	}
+	return created, s.applied(ctx, kind, r)
+}
+
+// PutMany puts records of one kind and applies them to the index in one batch.
+// It stops at the first invalid record, returning how many were stored.
+func (s *Service) PutMany(ctx context.Context, kind Kind, rs []Record) (int, error) {
+	for i, r := range rs {
+		if _, err := s.store(ctx, kind, r); err != nil {
+			if aerr := s.applied(ctx, kind, rs[:i]...); aerr != nil {
+				return i, aerr
+			}
+			return i, fmt.Errorf("%s %s: %w", kind, r.RecordMeta().ID, err)
+		}
+	}
+	return len(rs), s.applied(ctx, kind, rs...)
+}
+
+func (s *Service) store(ctx context.Context, kind Kind, r Record) (created bool, err error) {
+	if err := s.Prepare(ctx, kind, r); err != nil {
+		return false, err
+	}
+	m := r.RecordMeta()
+	if m.ID == "" {
+		m.ID = NewID(kind)
+		return true, s.Store.Create(ctx, kind, r)
+	}
+	old := NewRecord(kind)
+	switch err := s.Store.Get(ctx, kind, m.ID, old); ErrorCode(err) {
+	case "":
+		m.CreatedAt = old.RecordMeta().CreatedAt
+		return false, s.Store.Replace(ctx, kind, r)
+	case ENOTFOUND:
+		return true, s.Store.Create(ctx, kind, r)
+	default:
+		return false, err
+	}
+}
+
+// Erase anonymises a seeker file: personal data goes, the aggregates the reports
+// need (street, disability, gender, birth year, status) stay.
+func (s *Service) Erase(ctx context.Context, id string) (*Seeker, error) {
+	var old Seeker
+	if err := s.Store.Get(ctx, KindSeeker, id, &old); err != nil {
+		return nil, err
+	}
+	erased := Seeker{Meta: old.Meta, Gender: old.Gender, Disability: old.Disability,
+		Street: old.Street, Status: "inactive", Erased: true, Name: "（已删除）"}
+	if len(old.BirthDate) >= 4 {
+		erased.BirthDate = old.BirthDate[:4] + "-01-01"
+	}
+	erased.Abilities = map[string]int{}
+	if err := s.Store.Replace(ctx, KindSeeker, &erased); err != nil {
+		return nil, err
+	}
+	return &erased, s.applied(ctx, KindSeeker, &erased)
+}
+
+// DeleteUser removes a login account; its sessions stop working at once.
+func (s *Service) DeleteUser(ctx context.Context, id string) error {
+	if err := s.Store.Delete(ctx, KindUser, id); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	delete(s.users, id)
+	s.mu.Unlock()
+	return nil
+}
