@@ -145,6 +145,18 @@ func (s *Seeker) Normalize() {
 	if s.Abilities == nil {
 		s.Abilities = map[string]int{}
 	}
+	s.Skills = nonNil(s.Skills)
+	s.Needs = nonNil(s.Needs)
+	s.Programs = nonNil(s.Programs)
+	s.Mobility.Modes = nonNil(s.Mobility.Modes)
+}
+
+// nonNil makes an absent list an empty one, so records answer [] rather than null.
+func nonNil[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
 }
 
 // Validate checks a seeker file; today bounds birth dates.
@@ -233,6 +245,8 @@ func (x *Post) Normalize() {
 	if x.Demands == nil {
 		x.Demands = map[string]int{}
 	}
+	x.Skills = nonNil(x.Skills)
+	x.Accommodations = nonNil(x.Accommodations)
 }
 
 // Validate checks a job post.
@@ -278,6 +292,9 @@ func (c *Class) Normalize() {
 	if c.Demands == nil {
 		c.Demands = map[string]int{}
 	}
+	c.Skills = nonNil(c.Skills)
+	c.Accessibility = nonNil(c.Accessibility)
+	c.Modules = nonNil(c.Modules)
 }
 
 // Validate checks a training class.

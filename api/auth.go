@@ -1,0 +1,118 @@
+package api
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/crypto/bcrypt"
+
+	"jobbridge/engine"
+)
+
+const userKey = "jobbridge.user"
+
+// user is the logged-in user of a request that passed authenticate.
+func user(c *gin.Context) *engine.User { return c.MustGet(userKey).(*engine.User) }
+
+// HashToken is the stored form of a bearer token: its hex SHA-256.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// HashPassword hashes a password for storage (bcrypt).
+func HashPassword(pw string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	return string(h), err
+}
+
+// dummyHash makes a failed login for an unknown user cost as much as a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such user"), bcrypt.DefaultCost)
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func (s *Server) login(c *gin.Context) {
+	var req loginRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	u, err := s.svc.Store.UserByUsername(ctx, strings.ToLower(req.Username))
+	hash := dummyHash
+	if err == nil {
+		hash = []byte(u.PasswordHash)
+	} else if engine.ErrorCode(err) != engine.ENOTFOUND {
+		fail(c, err)
+		return
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || u == nil || u.Disabled {
+		fail(c, engine.Errorf(engine.EUNAUTHORIZED, "wrong username or password"))
+		return
+	}
+	var raw [32]byte
+	_, _ = rand.Read(raw[:])
+	token := base64.RawURLEncoding.EncodeToString(raw[:])
+	now := s.clock.Now()
+	sess := &engine.Session{Meta: engine.Meta{ID: HashToken(token)}, UserID: u.ID, ExpiresAt: now.Add(s.tokenTTL).UTC()}
+	if err := s.svc.Store.PutSession(ctx, sess); err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, gin.H{"token": token, "role": u.Role, "expiresAt": sess.ExpiresAt})
+}
+
+func (s *Server) logout(c *gin.Context) {
+	if err := s.svc.Store.DeleteSession(c.Request.Context(), c.GetString("jobbridge.tokenHash")); err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, gin.H{"status": "logged out"})
+}
+
+// authenticate admits a request with a live bearer token and records its user.
+func (s *Server) authenticate(c *gin.Context) {
+	token, found := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !found || token == "" {
+		fail(c, engine.Errorf(engine.EUNAUTHORIZED, "log in first: Authorization: Bearer <token>"))
+		return
+	}
+	u, hash, err := s.userForToken(c, token)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Set(userKey, u)
+	c.Set("jobbridge.tokenHash", hash)
+	c.Next()
+}
+
+// userForToken resolves a token to its live session's user.
+func (s *Server) userForToken(c *gin.Context, token string) (*engine.User, string, error) {
+	hash := HashToken(token)
+	expired := engine.Errorf(engine.EUNAUTHORIZED, "the session has expired or was logged out")
+	sess, err := s.svc.Store.GetSession(c.Request.Context(), hash)
+	if engine.ErrorCode(err) == engine.ENOTFOUND {
+		return nil, "", expired
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if !s.clock.Now().Before(sess.ExpiresAt) {
+		return nil, "", expired
+	}
+	u, found := s.svc.User(sess.UserID)
+	if !found || u.Disabled {
+		return nil, "", expired
+	}
+	return u, hash, nil
+}
+
+func (s *Server) me(c *gin.Context) { ok(c, user(c)) }

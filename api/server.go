@@ -1,0 +1,150 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"jobbridge/engine"
+)
+
+// Server is the HTTP API over one engine.Service.
+type Server struct {
+	svc      *engine.Service
+	clock    engine.Clock
+	log      *slog.Logger
+	tokenTTL time.Duration
+	ready    func(ctx context.Context) error
+}
+
+// Config wires a Server.
+type Config struct {
+	Service  *engine.Service
+	Log      *slog.Logger
+	TokenTTL time.Duration                   // default 12h
+	Ready    func(ctx context.Context) error // /readyz; nil = always ready
+}
+
+// New builds the server.
+func New(cfg Config) *Server {
+	s := &Server{svc: cfg.Service, clock: cfg.Service.Clock, log: cfg.Log,
+		tokenTTL: cfg.TokenTTL, ready: cfg.Ready}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.tokenTTL == 0 {
+		s.tokenTTL = 12 * time.Hour
+	}
+	return s
+}
+
+// Handler returns the gin engine serving every route.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.CustomRecovery(func(c *gin.Context, rec any) {
+		s.log.Error("panic", "path", c.Request.URL.Path, "panic", rec)
+		fail(c, engine.Errorf(engine.EINTERNAL, "internal error"))
+	}))
+	r.Use(s.accessLog)
+	r.HandleMethodNotAllowed = true
+	r.NoRoute(func(c *gin.Context) { fail(c, engine.Errorf(engine.ENOTFOUND, "no such route")) })
+	r.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, gin.H{"error": engine.Error{Code: "method_not_allowed", Message: "method not allowed"}})
+	})
+
+	r.GET("/healthz", func(c *gin.Context) { ok(c, gin.H{"status": "ok"}) })
+	r.GET("/readyz", s.readyz)
+
+	v1 := r.Group("/api/v1")
+	v1.POST("/auth/login", s.login)
+	a := v1.Group("", s.authenticate)
+	a.POST("/auth/logout", s.logout)
+	for _, rt := range s.routes() {
+		a.Handle(rt.method, rt.path, s.guard(rt.who), rt.handle)
+	}
+	return r
+}
+
+// route is one authenticated API route and the roles that may call it.
+type route struct {
+	method, path string
+	who          roleRule
+	handle       gin.HandlerFunc
+}
+
+// routes is the table of every authenticated route with its roles: the
+// route half of the policy (object checks live in policy.go).
+func (s *Server) routes() []route {
+	admin := roles()
+	return []route{
+		{"GET", "/me", everyone, s.me},
+
+		{"GET", "/skills", everyone, s.listSkills},
+		{"POST", "/skills", admin, s.createSkill},
+		{"PATCH", "/skills/:id", admin, s.patchSkill},
+
+		{"GET", "/users", admin, s.listUsers},
+		{"POST", "/users", admin, s.createUser},
+		{"PATCH", "/users/:id", admin, s.patchUser},
+		{"DELETE", "/users/:id", admin, s.deleteUser},
+
+		{"GET", "/seekers", roles(engine.RoleCounsellor), s.listSeekers},
+		{"POST", "/seekers", roles(engine.RoleCounsellor), s.createSeeker},
+		{"GET", "/seekers/:id", roles(engine.RoleCounsellor, engine.RoleTrainee), s.getSeeker},
+		{"PATCH", "/seekers/:id", roles(engine.RoleCounsellor), s.patchSeeker},
+		{"DELETE", "/seekers/:id", roles(engine.RoleCounsellor), s.eraseSeeker},
+
+		{"GET", "/employers", roles(engine.RoleCounsellor, engine.RoleEmployer), s.listEmployers},
+		{"POST", "/employers", admin, s.createEmployer},
+		{"GET", "/employers/:id", roles(engine.RoleCounsellor, engine.RoleEmployer), s.getEmployer},
+		{"PATCH", "/employers/:id", roles(engine.RoleEmployer), s.patchEmployer},
+
+		{"GET", "/posts", roles(engine.RoleCounsellor, engine.RoleEmployer), s.listPosts},
+		{"POST", "/posts", roles(engine.RoleEmployer), s.createPost},
+		{"GET", "/posts/:id", roles(engine.RoleCounsellor, engine.RoleEmployer), s.getPost},
+		{"PATCH", "/posts/:id", roles(engine.RoleEmployer), s.patchPost},
+
+		{"GET", "/classes", roles(engine.RoleCounsellor, engine.RoleTrainee, engine.RoleProvider), s.listClasses},
+		{"POST", "/classes", admin, s.createClass},
+		{"GET", "/classes/:id", roles(engine.RoleCounsellor, engine.RoleTrainee, engine.RoleProvider), s.getClass},
+		{"PATCH", "/classes/:id", admin, s.patchClass},
+
+		{"GET", "/search", roles(engine.RoleCounsellor, engine.RoleEmployer), s.search},
+
+		{"GET", "/admin/audit", admin, s.auditLog},
+	}
+}
+
+// guard refuses a role the route does not name.
+func (s *Server) guard(who roleRule) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !who.allows(user(c)) {
+			fail(c, forbidden)
+			return
+		}
+		c.Next()
+	}
+}
+
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	if c.Writer.Status() >= 500 {
+		s.log.Warn("http", "method", c.Request.Method, "path", c.Request.URL.Path,
+			"status", c.Writer.Status(), "ms", time.Since(start).Milliseconds())
+	}
+}
+
+func (s *Server) readyz(c *gin.Context) {
+	if s.ready != nil {
+		if err := s.ready(c.Request.Context()); err != nil {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reason": err.Error()})
+			return
+		}
+	}
+	ok(c, gin.H{"status": "ready"})
+}
