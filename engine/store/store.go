@@ -119,9 +119,13 @@ func (s *Store) createIndexes(ctx context.Context) error {
 			indexes[c] = []mongo.IndexModel{byRev}
 		}
 	}
+	// One index per command: FerretDB v1.24 panics when a createIndexes
+	// command repeats two or more indexes that already exist.
 	for coll, models := range indexes {
-		if _, err := s.db.Collection(coll).Indexes().CreateMany(ctx, models); err != nil {
-			return fmt.Errorf("create indexes on %s: %w", coll, err)
+		for _, model := range models {
+			if _, err := s.db.Collection(coll).Indexes().CreateOne(ctx, model); err != nil {
+				return fmt.Errorf("create indexes on %s: %w", coll, err)
+			}
 		}
 	}
 	return nil

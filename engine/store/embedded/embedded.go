@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -69,7 +70,10 @@ func (db *DB) Close() error {
 	return db.closeErr
 }
 
-// minLevel passes records at or above a level to another handler.
+// minLevel passes records at or above a level to another handler, except
+// FerretDB's echo of every failed command (such as a duplicate key or the
+// driver's endSessions): the driver returns those errors to the caller, and
+// the echo would print whole response documents.
 type minLevel struct {
 	level slog.Level
 	next  slog.Handler
@@ -79,7 +83,13 @@ func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.level && h.next.Enabled(ctx, l)
 }
 
-func (h minLevel) Handle(ctx context.Context, r slog.Record) error { return h.next.Handle(ctx, r) }
+func (h minLevel) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level < slog.LevelError &&
+		(strings.HasPrefix(r.Message, "Response header: ") || strings.HasPrefix(r.Message, "Response message:")) {
+		return nil
+	}
+	return h.next.Handle(ctx, r)
+}
 
 func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
 	return minLevel{h.level, h.next.WithAttrs(as)}
