@@ -106,13 +106,12 @@ func (s *Store) Close(ctx context.Context) error {
 func (s *Store) createIndexes(ctx context.Context) error {
 	byRev := mongo.IndexModel{Keys: bson.D{{Key: "rev", Value: 1}}}
 	indexes := map[string][]mongo.IndexModel{
-		"users": {byRev, {Keys: bson.D{{Key: "username", Value: 1}}, Options: options.Index().SetUnique(true)}},
-		"seekers": {byRev, {Keys: bson.D{{Key: "residentIdHash", Value: 1}}, Options: options.Index().SetUnique(true)}},
+		collections[engine.KindUser]:   {byRev, {Keys: bson.D{{Key: "username", Value: 1}}, Options: options.Index().SetUnique(true)}},
+		collections[engine.KindSeeker]: {byRev, {Keys: bson.D{{Key: "residentIdHash", Value: 1}}, Options: options.Index().SetUnique(true)}},
 		collAudit: {
 			{Keys: bson.D{{Key: "seekerId", Value: 1}, {Key: "_id", Value: -1}}},
 			{Keys: bson.D{{Key: "actor", Value: 1}, {Key: "_id", Value: -1}}},
 		},
-		collSessions: {{Keys: bson.D{{Key: "userId", Value: 1}}}},
 	}
 	for _, kind := range engine.Kinds {
 		if c := collections[kind]; indexes[c] == nil {
