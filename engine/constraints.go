@@ -1,0 +1,347 @@
+package engine
+
+import (
+	"math"
+	"strings"
+	"time"
+)
+
+// The hard constraints of DESIGN §4, by number. A post or class that breaks
+// one is never a match; responses count exclusions under the first one broken.
+const (
+	RuleOpen     = 1 // open, not past its closing (post) or end (class) date, a free seat (class)
+	RuleCommute  = 2 // commute within the limit, or remote work the seeker accepts
+	RuleStepFree = 3 // a step-free site for a seeker who needs one
+	RuleDemand   = 4 // no demand 2 or more above the seeker's capacity
+	RuleNeeds    = 5 // every essential need offered
+	RuleHours    = 6 // no night shift unless accepted, weekly hours within the maximum
+	RuleSkills   = 7 // every required skill at level ≥ max(1, n − 1)
+)
+
+// RuleNames says in a few words what each hard constraint checks.
+var RuleNames = map[int]Note{
+	RuleOpen:     {Zh: "岗位未开放或已截止", En: "not open or past its closing date"},
+	RuleCommute:  {Zh: "通勤超出上限或不接受远程", En: "commute over the limit, or remote not accepted"},
+	RuleStepFree: {Zh: "场所无无障碍通道", En: "site not step-free"},
+	RuleDemand:   {Zh: "能力要求高出两级以上", En: "a demand 2 or more above capacity"},
+	RuleNeeds:    {Zh: "未提供必需的便利", En: "an essential need not offered"},
+	RuleHours:    {Zh: "夜班或工时超出", En: "night shift or too many weekly hours"},
+	RuleSkills:   {Zh: "缺少必需技能", En: "a required skill missing"},
+}
+
+// Work modes of compact posts and classes.
+const (
+	modeOnsite uint8 = iota
+	modeHybrid
+	modeRemote
+)
+
+func workMode(s string) uint8 {
+	switch s {
+	case "hybrid":
+		return modeHybrid
+	case "remote":
+		return modeRemote
+	}
+	return modeOnsite
+}
+
+// Day numbers (days since 1970-01-01) stand for dates in compact records.
+const (
+	noDate      = math.MaxInt32 // no closing or end date: never passed
+	invalidDate = math.MinInt32 // an unreadable date counts as passed
+)
+
+func dayNumber(s string) int32 {
+	if s == "" {
+		return noDate
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return invalidDate
+	}
+	return int32(t.Unix() / 86400)
+}
+
+// skillNeed is what rule 7 asks of a required skill of level n: max(1, n − 1).
+func skillNeed(level int) int8 { return int8(max(1, level-1)) }
+
+// codeOf maps a skill code to its interned number; false for codes nothing uses.
+type codeOf func(code string) (uint32, bool)
+
+// interner numbers skill codes so compact records compare small ints.
+type interner struct {
+	ids   map[string]uint32
+	names []string
+}
+
+func newInterner() *interner { return &interner{ids: map[string]uint32{}} }
+
+func (in *interner) intern(code string) (uint32, bool) {
+	if id, ok := in.ids[code]; ok {
+		return id, true
+	}
+	code = strings.Clone(code)
+	id := uint32(len(in.names))
+	in.ids[code] = id
+	in.names = append(in.names, code)
+	return id, true
+}
+
+func (in *interner) lookup(code string) (uint32, bool) {
+	id, ok := in.ids[code]
+	return id, ok
+}
+
+// pskill is a skill a post asks for, compact.
+type pskill struct {
+	code     uint32
+	level    int8 // 1..3
+	need     int8 // max(1, level − 1)
+	required bool
+}
+
+// qskill is a skill a seeker has or a class teaches, compact.
+type qskill struct {
+	code  uint32
+	level int8
+}
+
+// postC is a post compiled for matching: about 80 bytes plus 8 per skill.
+type postC struct {
+	lat, lon, cosLat float64
+	dem              uint64 // packed effective demand
+	skills           []pskill
+	closes           int32 // day number of closesOn
+	wage             int32
+	slot             int32 // the Matcher's id/title slot, or the index in a brute-force list
+	weekly           int16
+	mode             uint8
+	offered          uint8 // need mask
+	stepFree         bool
+	night            bool
+	open             bool
+}
+
+func compilePost(p *Post, code codeOf, slot int32) postC {
+	c := postC{
+		lat: p.Site.Lat, lon: p.Site.Lon, cosLat: cosLat(p.Site.Lat),
+		dem:      packDemand(EffectiveDemand(p)),
+		closes:   dayNumber(p.ClosesOn),
+		wage:     int32(min(max(p.MonthlyWage, 0), math.MaxInt32)),
+		slot:     slot,
+		weekly:   int16(min(max(p.Hours.Weekly, 0), math.MaxInt16)),
+		mode:     workMode(p.WorkMode),
+		offered:  postOffers(p),
+		stepFree: p.Site.StepFree,
+		night:    p.Hours.NightShift,
+		open:     p.Status == "open",
+	}
+	if len(p.Skills) > 0 {
+		c.skills = make([]pskill, 0, len(p.Skills))
+		for _, s := range p.Skills {
+			id, ok := code(s.Code)
+			if !ok {
+				continue
+			}
+			lv := min(max(s.Level, 1), 3)
+			c.skills = append(c.skills, pskill{code: id, level: int8(lv), need: skillNeed(lv), required: s.Required})
+		}
+	}
+	return c
+}
+
+// classC is a class compiled for matching.
+type classC struct {
+	id, title        string
+	lat, lon, cosLat float64
+	dem              uint64
+	skills           []qskill
+	ends             int32
+	open             bool // status open and a free seat
+	mode             uint8
+	offered          uint8
+	stepFree         bool
+}
+
+func compileClass(c *Class, code codeOf) classC {
+	k := classC{
+		id: strings.Clone(c.ID), title: strings.Clone(c.Title),
+		lat: c.Site.Lat, lon: c.Site.Lon, cosLat: cosLat(c.Site.Lat),
+		dem:      packDemand(ClassEffectiveDemand(c)),
+		ends:     dayNumber(c.Ends),
+		open:     c.Status == "open" && c.Seats > c.SeatsTaken,
+		mode:     workMode(c.Mode),
+		offered:  classOffers(c),
+		stepFree: c.Site.StepFree,
+	}
+	for _, s := range c.Skills {
+		if id, ok := code(s.Code); ok {
+			k.skills = append(k.skills, qskill{code: id, level: int8(min(max(s.Level, 1), 3))})
+		}
+	}
+	return k
+}
+
+// seekerQ is a seeker compiled for matching (the query side of a match, and
+// the stored form of a candidate).
+type seekerQ struct {
+	lat, lon, cosLat float64
+	limit            [2]float64 // commute limit L for onsite and hybrid work
+	reach            [2]float64 // km reachable within L, -1 when nothing is
+	capP             uint64     // packed capacity
+	skills           []qskill
+	minWage          int32
+	maxWeekly        int32
+	slot             int32
+	modes            uint8
+	essential        uint8 // need masks
+	wished           uint8
+	stepFree         bool
+	remoteOK         bool
+	nightOK          bool
+}
+
+func compileSeeker(s *Seeker, code codeOf) seekerQ {
+	q := seekerQ{
+		lat: s.Home.Lat, lon: s.Home.Lon, cosLat: cosLat(s.Home.Lat),
+		capP:      packCapacity(s.EffectiveAbilities()),
+		minWage:   int32(min(max(s.Preferences.MinMonthlyWage, 0), math.MaxInt32)),
+		maxWeekly: int32(max(s.Preferences.MaxWeeklyHours, 0)),
+		modes:     modeMask(s.Mobility.Modes),
+		stepFree:  s.NeedsStepFree(),
+		remoteOK:  s.Mobility.RemoteOK,
+		nightOK:   s.Preferences.NightShiftOK,
+	}
+	l := float64(s.Mobility.MaxCommuteMinutes)
+	q.limit = [2]float64{l, l * HybridLimitFactor}
+	q.reach = [2]float64{reachKm(q.limit[0], q.modes), reachKm(q.limit[1], q.modes)}
+	for _, n := range s.Needs {
+		if n.Essential {
+			q.essential |= needBit(n.Code)
+		} else {
+			q.wished |= needBit(n.Code)
+		}
+	}
+	q.wished &^= q.essential
+	for _, sk := range s.Skills {
+		if id, ok := code(sk.Code); ok {
+			q.skills = append(q.skills, qskill{code: id, level: int8(min(max(sk.Level, 0), 3))})
+		}
+	}
+	return q
+}
+
+// setLevels writes the seeker's skill levels into a dense table indexed by skill code.
+func (q *seekerQ) setLevels(levels []int8) {
+	for _, s := range q.skills {
+		if int(s.code) < len(levels) && s.level > levels[s.code] {
+			levels[s.code] = s.level
+		}
+	}
+}
+
+// clearLevels undoes setLevels.
+func (q *seekerQ) clearLevels(levels []int8) {
+	for _, s := range q.skills {
+		if int(s.code) < len(levels) {
+			levels[s.code] = 0
+		}
+	}
+}
+
+// limitFor is the commute limit for a work mode.
+func (q *seekerQ) limitFor(mode uint8) float64 {
+	if mode == modeHybrid {
+		return q.limit[1]
+	}
+	return q.limit[0]
+}
+
+// postOpen is rule 1 for a post.
+func postOpen(p *postC, today int32) bool { return p.open && p.closes >= today }
+
+// classOpen is rule 1 for a class: open, a free seat, not ended.
+func classOpen(c *classC, today int32) bool { return c.open && c.ends >= today }
+
+// travelTo is the commute from the seeker's home to a site.
+func (q *seekerQ) travelTo(lat, lon, cos float64) (float64, int8) {
+	return travelMinutes(haversine(q.lat, q.lon, q.cosLat, lat, lon, cos), q.modes)
+}
+
+// commuteRule decides rule 2 exactly: the commute minutes (0 for remote) and
+// the mode, and whether the rule passes.
+func (q *seekerQ) commuteRule(mode uint8, lat, lon, cos float64) (float64, int8, bool) {
+	if mode == modeRemote {
+		return 0, -1, q.remoteOK
+	}
+	m, t := q.travelTo(lat, lon, cos)
+	return m, t, m <= q.limitFor(mode)
+}
+
+// postRest checks rules 3–7 and returns the first broken (0 when none) and,
+// for rule 7, how many required skills are missing. levels holds the seeker's
+// skill levels by code.
+func (q *seekerQ) postRest(p *postC, levels []int8) (rule, missing int) {
+	if q.stepFree && p.mode != modeRemote && !p.stepFree {
+		return RuleStepFree, 0
+	}
+	if overDemand2(q.capP, p.dem) {
+		return RuleDemand, 0
+	}
+	if q.essential&^p.offered != 0 {
+		return RuleNeeds, 0
+	}
+	if (p.night && !q.nightOK) || (q.maxWeekly > 0 && int32(p.weekly) > q.maxWeekly) {
+		return RuleHours, 0
+	}
+	for i := range p.skills {
+		if s := &p.skills[i]; s.required && levels[s.code] < s.need {
+			missing++
+		}
+	}
+	if missing > 0 {
+		return RuleSkills, missing
+	}
+	return 0, 0
+}
+
+// classRest checks rules 3–5 for a class (rules 6 and 7 do not apply).
+func (q *seekerQ) classRest(c *classC) int {
+	if q.stepFree && c.mode != modeRemote && !c.stepFree {
+		return RuleStepFree
+	}
+	if overDemand2(q.capP, c.dem) {
+		return RuleDemand
+	}
+	if q.essential&^c.offered != 0 {
+		return RuleNeeds
+	}
+	return 0
+}
+
+// postVerdict is the full, unpruned verdict of the rules on one post: the
+// first rule broken (0 when none), missing required skills, the commute.
+func (q *seekerQ) postVerdict(p *postC, today int32, levels []int8) (rule, missing int, minutes float64, mode int8) {
+	minutes, mode, ok := q.commuteRule(p.mode, p.lat, p.lon, p.cosLat)
+	switch {
+	case !postOpen(p, today):
+		return RuleOpen, 0, minutes, mode
+	case !ok:
+		return RuleCommute, 0, minutes, mode
+	}
+	rule, missing = q.postRest(p, levels)
+	return rule, missing, minutes, mode
+}
+
+// classVerdict is postVerdict for a class.
+func (q *seekerQ) classVerdict(c *classC, today int32) (rule int, minutes float64, mode int8) {
+	minutes, mode, ok := q.commuteRule(c.mode, c.lat, c.lon, c.cosLat)
+	switch {
+	case !classOpen(c, today):
+		return RuleOpen, minutes, mode
+	case !ok:
+		return RuleCommute, minutes, mode
+	}
+	return q.classRest(c), minutes, mode
+}

@@ -1,0 +1,158 @@
+package engine
+
+import "sort"
+
+// MaxGapSkills is the most required skills a post may miss and still be a gap.
+const MaxGapSkills = 2
+
+// gapClassesPerPost is how many classes a gap result suggests.
+const gapClassesPerPost = 3
+
+// gapKey is what a gap post misses: up to two (code, needed level) pairs,
+// sorted by code, the unused pair zero.
+type gapKey [MaxGapSkills]qskill
+
+func missingKey(p *postC, levels []int8) gapKey {
+	var k gapKey
+	n := 0
+	for _, s := range p.skills {
+		if s.required && levels[s.code] < s.need {
+			if n < len(k) {
+				k[n] = qskill{code: s.code, level: s.need}
+			}
+			n++
+		}
+	}
+	if n >= 2 && k[1].code < k[0].code {
+		k[0], k[1] = k[1], k[0]
+	}
+	return k
+}
+
+// teachesAt says whether a class teaches a skill at a level or above.
+func (c *classC) teachesAt(code uint32, level int8) bool {
+	for _, s := range c.skills {
+		if s.code == code && s.level >= level {
+			return true
+		}
+	}
+	return false
+}
+
+// covered counts the pairs of k the class teaches at the needed level.
+func (c *classC) covered(k *gapKey) (n, of int) {
+	for _, m := range k {
+		if m.level == 0 {
+			continue
+		}
+		of++
+		if c.teachesAt(m.code, m.level) {
+			n++
+		}
+	}
+	return n, of
+}
+
+// gapSet is what a scan for gaps collects: the best gap posts by the score
+// they would have, and how many gap posts miss each combination of skills.
+type gapSet struct {
+	top   *topK
+	keys  map[gapKey]int
+	total int
+}
+
+func newGapSet(k int) *gapSet { return &gapSet{top: newTopK(k), keys: map[gapKey]int{}} }
+
+func (g *gapSet) add(p *postC, levels []int8, h hit) {
+	g.total++
+	g.keys[missingKey(p, levels)]++
+	g.top.offer(h)
+}
+
+// gapPost gives a gap hit's compact post, id and title.
+type gapPost func(h *hit) (p *postC, id, title string)
+
+// buildGaps turns a gap set into results: missing skills, and for each post up
+// to three classes the seeker can attend that teach what is missing.
+// eligible are the classes passing rules 1–5 for the seeker, scored.
+func (q *seekerQ) buildGaps(g *gapSet, post gapPost, classes []classC, eligible []hit, levels []int8,
+	names func(code uint32) (string, string, string)) []GapResult {
+	unlocks := make(map[int32]int)
+	unlocked := func(ci int32) int {
+		if n, ok := unlocks[ci]; ok {
+			return n
+		}
+		n := 0
+		for k, cnt := range g.keys {
+			if got, of := classes[ci].covered(&k); got == of {
+				n += cnt
+			}
+		}
+		unlocks[ci] = n
+		return n
+	}
+	hits := g.top.sorted()
+	out := make([]GapResult, 0, len(hits))
+	for i := range hits {
+		h := &hits[i]
+		p, id, title := post(h)
+		r := GapResult{MatchResult: q.postResult(p, id, title, h, levels), Missing: []MissingSkill{}, Classes: []GapClass{}}
+		for _, s := range p.skills {
+			if have := levels[s.code]; s.required && have < s.need {
+				code, zh, en := names(s.code)
+				r.Missing = append(r.Missing, MissingSkill{Code: code, Zh: zh, En: en, Have: int(have), Need: int(s.need), Level: int(s.level)})
+			}
+		}
+		key := missingKey(p, levels)
+		type option struct {
+			h                *hit
+			got, of, unlocks int
+		}
+		var opts []option
+		for j := range eligible {
+			e := &eligible[j]
+			if got, of := classes[e.ref].covered(&key); got > 0 {
+				opts = append(opts, option{h: e, got: got, of: of, unlocks: unlocked(e.ref)})
+			}
+		}
+		sort.Slice(opts, func(a, b int) bool {
+			x, y := &opts[a], &opts[b]
+			if x.got != y.got {
+				return x.got > y.got
+			}
+			if x.unlocks != y.unlocks {
+				return x.unlocks > y.unlocks
+			}
+			return better(x.h, y.h)
+		})
+		for _, o := range opts[:min(len(opts), gapClassesPerPost)] {
+			c := &classes[o.h.ref]
+			gc := GapClass{ID: c.id, Title: c.title, Score: o.h.score, Unlocks: o.unlocks, Teaches: []string{}}
+			for _, m := range key {
+				if m.level > 0 && c.teachesAt(m.code, m.level) {
+					code, _, _ := names(m.code)
+					gc.Teaches = append(gc.Teaches, code)
+				}
+			}
+			r.Classes = append(r.Classes, gc)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// eligibleClasses scores every class that passes rules 1–5 for the seeker.
+func (q *seekerQ) eligibleClasses(classes []classC, today int32, levels []int8) []hit {
+	var out []hit
+	for i := range classes {
+		c := &classes[i]
+		rule, minutes, mode := q.classVerdict(c, today)
+		if rule != 0 {
+			continue
+		}
+		h := q.classHit(c, levels, minutes, mode)
+		h.ref = int32(i)
+		out = append(out, h)
+	}
+	return out
+}

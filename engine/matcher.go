@@ -1,0 +1,671 @@
+package engine
+
+import (
+	"math"
+	"strings"
+	"sync"
+)
+
+// Matcher is the in-memory matching state: a compact form of the open posts,
+// the classes and the seekers, fed by the change feed (Upsert), so matches,
+// candidates and gaps never query the database. Its answers equal the
+// brute-force ranking (BruteForce and friends) exactly; the geo grid and the
+// score bound only skip work whose outcome is already certain.
+// It is safe for concurrent use.
+type Matcher struct {
+	clock Clock
+	prune bool // tests switch the grid and the bound off to compare
+
+	mu    sync.RWMutex
+	rev   int64
+	codes *interner
+	names map[string][2]string // skill code → zh, en
+
+	posts     []postSlot // by slot
+	postIDs   map[string]int32
+	freePosts []int32
+	closed    map[string]struct{} // posts not open: counted under rule 1
+	boxes     [3]postBox          // by work mode
+
+	classes  []classC
+	classIDs map[string]int
+
+	seekers     []seekerSlot // by slot
+	seekerIDs   map[string]int32
+	freeSeekers []int32
+	pool        seekerBox // seeking or training: candidates, by home cell
+	idle        seekerBox // placed or inactive: their own matches only
+
+	scratch sync.Pool
+}
+
+var _ Follower = (*Matcher)(nil)
+
+// postSlot is where a post's compact form lives, with its id and title.
+type postSlot struct {
+	id, title string
+	box       uint8
+	cell, pos int32
+}
+
+// postBox holds the open posts of one work mode by grid cell (remote posts in one cell).
+type postBox struct {
+	cells  [][]postC
+	n      int
+	closes map[int32]int // posts by closing day, to count the expired without visiting them
+}
+
+func newPostBox(cells int) postBox {
+	return postBox{cells: make([][]postC, cells), closes: map[int32]int{}}
+}
+
+// expired counts the box's posts whose closing date is before today.
+func (b *postBox) expired(today int32) int {
+	n := 0
+	for day, k := range b.closes {
+		if day < today {
+			n += k
+		}
+	}
+	return n
+}
+
+// seekerSlot is where a seeker's compact form lives, with what callers filter on.
+type seekerSlot struct {
+	info      SeekerInfo
+	box       uint8 // 0 pool, 1 idle
+	cell, pos int32
+}
+
+// seekerBox holds seekers by home cell; maxReach bounds the reach of the
+// seekers in a cell (onsite, hybrid) so far-away cells are skipped whole.
+type seekerBox struct {
+	cells    [][]seekerQ
+	maxReach [][2]float64
+	n        int
+}
+
+func newSeekerBox(cells int) seekerBox {
+	return seekerBox{cells: make([][]seekerQ, cells), maxReach: make([][2]float64, cells)}
+}
+
+type scratch struct {
+	levels []int8
+	cells  []cellRef
+}
+
+// NewMatcher returns an empty matching state; clock decides "today".
+func NewMatcher(clock Clock) *Matcher {
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	m := &Matcher{
+		clock: clock, prune: true,
+		codes: newInterner(), names: map[string][2]string{},
+		postIDs: map[string]int32{}, closed: map[string]struct{}{},
+		classIDs:  map[string]int{},
+		seekerIDs: map[string]int32{},
+		pool:      newSeekerBox(gridCells + 1),
+		idle:      newSeekerBox(1),
+	}
+	m.boxes[modeOnsite] = newPostBox(gridCells + 1)
+	m.boxes[modeHybrid] = newPostBox(gridCells + 1)
+	m.boxes[modeRemote] = newPostBox(1)
+	return m
+}
+
+// Rev is the highest change-feed revision applied.
+func (m *Matcher) Rev() int64 {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.rev
+}
+
+// MatcherStats sizes the matching state.
+type MatcherStats struct {
+	OpenPosts   int   `json:"openPosts"`
+	ClosedPosts int   `json:"closedPosts"`
+	Classes     int   `json:"classes"`
+	Seekers     int   `json:"seekers"`
+	Candidates  int   `json:"candidates"` // seekers seeking or in training
+	SkillCodes  int   `json:"skillCodes"`
+	Rev         int64 `json:"rev"`
+}
+
+// Stats reports how much the matching state holds.
+func (m *Matcher) Stats() MatcherStats {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return MatcherStats{
+		OpenPosts:   m.boxes[0].n + m.boxes[1].n + m.boxes[2].n,
+		ClosedPosts: len(m.closed),
+		Classes:     len(m.classes),
+		Seekers:     m.pool.n + m.idle.n,
+		Candidates:  m.pool.n,
+		SkillCodes:  len(m.codes.names),
+		Rev:         m.rev,
+	}
+}
+
+// Upsert applies one record from the change feed: a post, class or seeker
+// replaces its earlier version; a post that is not open and an erased seeker
+// leave the searchable sets. A skill record names its code in explanations.
+// Other records are ignored.
+func (m *Matcher) Upsert(r Record) {
+	if r == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if rev := r.RecordMeta().Rev; rev > m.rev {
+		m.rev = rev
+	}
+	switch v := r.(type) {
+	case *Post:
+		m.upsertPost(v)
+	case *Class:
+		m.upsertClass(v)
+	case *Seeker:
+		m.upsertSeeker(v)
+	case *Skill:
+		m.names[strings.Clone(v.Code)] = [2]string{strings.Clone(v.Zh), strings.Clone(v.En)}
+	}
+}
+
+func (m *Matcher) upsertPost(p *Post) {
+	slot, had := m.postIDs[p.ID]
+	if had {
+		m.removePost(slot)
+	}
+	if p.Status != "open" {
+		if had {
+			delete(m.postIDs, p.ID)
+			m.posts[slot] = postSlot{}
+			m.freePosts = append(m.freePosts, slot)
+		}
+		if _, ok := m.closed[p.ID]; !ok {
+			m.closed[strings.Clone(p.ID)] = struct{}{}
+		}
+		return
+	}
+	delete(m.closed, p.ID)
+	if !had {
+		if n := len(m.freePosts); n > 0 {
+			slot = m.freePosts[n-1]
+			m.freePosts = m.freePosts[:n-1]
+		} else {
+			slot = int32(len(m.posts))
+			m.posts = append(m.posts, postSlot{})
+		}
+		m.postIDs[strings.Clone(p.ID)] = slot
+	}
+	c := compilePost(p, m.codes.intern, slot)
+	cell := int32(0)
+	if c.mode != modeRemote {
+		cell = cellOf(c.lat, c.lon)
+	}
+	b := &m.boxes[c.mode]
+	b.cells[cell] = append(b.cells[cell], c)
+	b.n++
+	if c.closes != noDate {
+		b.closes[c.closes]++
+	}
+	m.posts[slot] = postSlot{id: m.posts[slot].id, title: strings.Clone(p.Title), box: c.mode, cell: cell, pos: int32(len(b.cells[cell]) - 1)}
+	if m.posts[slot].id == "" {
+		m.posts[slot].id = strings.Clone(p.ID)
+	}
+}
+
+// removePost takes a post's compact form out of its box; the slot stays.
+func (m *Matcher) removePost(slot int32) {
+	s := &m.posts[slot]
+	b := &m.boxes[s.box]
+	cell := b.cells[s.cell]
+	if c := cell[s.pos].closes; c != noDate {
+		if b.closes[c]--; b.closes[c] == 0 {
+			delete(b.closes, c)
+		}
+	}
+	last := len(cell) - 1
+	if int(s.pos) != last {
+		cell[s.pos] = cell[last]
+		m.posts[cell[s.pos].slot].pos = s.pos
+	}
+	cell[last] = postC{}
+	b.cells[s.cell] = cell[:last]
+	b.n--
+}
+
+func (m *Matcher) upsertClass(c *Class) {
+	k := compileClass(c, m.codes.intern)
+	if i, ok := m.classIDs[c.ID]; ok {
+		m.classes[i] = k
+		return
+	}
+	m.classIDs[k.id] = len(m.classes)
+	m.classes = append(m.classes, k)
+}
+
+// inPool says whether a seeker is looking for work and so a candidate for posts.
+func inPool(s *Seeker) bool {
+	return !s.Erased && (s.Status == "" || s.Status == "seeking" || s.Status == "training")
+}
+
+func (m *Matcher) upsertSeeker(s *Seeker) {
+	slot, had := m.seekerIDs[s.ID]
+	if had {
+		m.removeSeeker(slot)
+	}
+	if s.Erased {
+		if had {
+			delete(m.seekerIDs, s.ID)
+			m.seekers[slot] = seekerSlot{}
+			m.freeSeekers = append(m.freeSeekers, slot)
+		}
+		return
+	}
+	if !had {
+		if n := len(m.freeSeekers); n > 0 {
+			slot = m.freeSeekers[n-1]
+			m.freeSeekers = m.freeSeekers[:n-1]
+		} else {
+			slot = int32(len(m.seekers))
+			m.seekers = append(m.seekers, seekerSlot{})
+		}
+		m.seekerIDs[strings.Clone(s.ID)] = slot
+	}
+	q := compileSeeker(s, m.codes.intern)
+	q.slot = slot
+	box, b, cell := uint8(1), &m.idle, int32(0)
+	if inPool(s) {
+		box, b, cell = 0, &m.pool, cellOf(q.lat, q.lon)
+	}
+	b.cells[cell] = append(b.cells[cell], q)
+	b.n++
+	for i := range 2 {
+		b.maxReach[cell][i] = math.Max(b.maxReach[cell][i], q.reach[i])
+	}
+	id := m.seekers[slot].info.ID
+	if id == "" {
+		id = strings.Clone(s.ID)
+	}
+	m.seekers[slot] = seekerSlot{
+		info: SeekerInfo{ID: id, Street: strings.Clone(s.Street), CounsellorID: strings.Clone(s.CounsellorID),
+			Status: strings.Clone(s.Status), Consent: s.Consent.ShareWithEmployers},
+		box: box, cell: cell, pos: int32(len(b.cells[cell]) - 1),
+	}
+}
+
+func (m *Matcher) seekerBox(box uint8) *seekerBox {
+	if box == 0 {
+		return &m.pool
+	}
+	return &m.idle
+}
+
+// removeSeeker takes a seeker's compact form out of its box; the slot stays.
+// A cell's maxReach is left as it was: still a valid upper bound.
+func (m *Matcher) removeSeeker(slot int32) {
+	s := &m.seekers[slot]
+	b := m.seekerBox(s.box)
+	cell := b.cells[s.cell]
+	last := len(cell) - 1
+	if int(s.pos) != last {
+		cell[s.pos] = cell[last]
+		m.seekers[cell[s.pos].slot].pos = s.pos
+	}
+	cell[last] = seekerQ{}
+	b.cells[s.cell] = cell[:last]
+	b.n--
+}
+
+func (m *Matcher) postAt(slot int32) *postC {
+	s := &m.posts[slot]
+	return &m.boxes[s.box].cells[s.cell][s.pos]
+}
+
+func (m *Matcher) seekerAt(slot int32) *seekerQ {
+	s := &m.seekers[slot]
+	return &m.seekerBox(s.box).cells[s.cell][s.pos]
+}
+
+// Seeker returns what the Matcher knows of a seeker's file for filtering.
+func (m *Matcher) Seeker(id string) (SeekerInfo, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	slot, ok := m.seekerIDs[id]
+	if !ok {
+		return SeekerInfo{}, false
+	}
+	return m.seekers[slot].info, true
+}
+
+// getScratch lends per-query buffers; levels is all zero and as long as the skill codes.
+func (m *Matcher) getScratch() *scratch {
+	sc, _ := m.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	if n := len(m.codes.names); len(sc.levels) < n {
+		sc.levels = make([]int8, n+n/4+16)
+	}
+	return sc
+}
+
+func (m *Matcher) putScratch(sc *scratch) {
+	sc.cells = sc.cells[:0]
+	m.scratch.Put(sc)
+}
+
+func (m *Matcher) today() int32 { return dayNumber(Today(m.clock)) }
+
+func errNoSeeker(id string) error { return Errorf(ENOTFOUND, "seeker %s not found", id) }
+
+// Matches ranks the open posts (typ KindPost) or classes (KindClass) for a
+// stored seeker: the top limit (default 20) by score, then commute, then id,
+// each with its factors explained, and the count of exclusions by rule.
+func (m *Matcher) Matches(seekerID string, typ Kind, limit int) (*MatchResponse, error) {
+	if typ != KindPost && typ != KindClass {
+		return nil, Errorf(EINVALID, "type must be posts or classes")
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	slot, ok := m.seekerIDs[seekerID]
+	if !ok {
+		return nil, errNoSeeker(seekerID)
+	}
+	q := *m.seekerAt(slot)
+	return m.match(&q, seekerID, typ, limit), nil
+}
+
+// MatchSeeker is Matches for a seeker record passed in, stored or not (say, a
+// file being edited, or one whose training just added skills).
+func (m *Matcher) MatchSeeker(s *Seeker, typ Kind, limit int) (*MatchResponse, error) {
+	if typ != KindPost && typ != KindClass {
+		return nil, Errorf(EINVALID, "type must be posts or classes")
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	q := compileSeeker(s, m.codes.lookup)
+	return m.match(&q, s.ID, typ, limit), nil
+}
+
+func (m *Matcher) match(q *seekerQ, seekerID string, typ Kind, limit int) *MatchResponse {
+	limit = matchLimit(limit)
+	sc := m.getScratch()
+	defer m.putScratch(sc)
+	q.setLevels(sc.levels)
+	defer q.clearLevels(sc.levels)
+	today := m.today()
+	var excl [8]int
+	res := &MatchResponse{SeekerID: seekerID, Type: typeName(typ)}
+	if typ == KindClass {
+		res.Results = q.rankClasses(m.classes, today, sc.levels, limit, &excl)
+	} else {
+		top := newTopK(limit)
+		m.scanPosts(q, today, sc, top, nil, &excl)
+		hits := top.sorted()
+		res.Results = make([]MatchResult, len(hits))
+		for i := range hits {
+			h := &hits[i]
+			res.Results[i] = q.postResult(m.postAt(h.ref), h.id, m.posts[h.ref].title, h, sc.levels)
+		}
+	}
+	res.Excluded = newExcluded(&excl)
+	return res
+}
+
+// scanPosts applies the rules to every open post for a seeker, offering those
+// that pass to top, or with gaps set, offering those that fail only rule 7
+// with at most two skills missing to gaps. Posts in grid cells beyond the
+// seeker's reach are not visited: they are counted under rule 1 or 2 in bulk.
+func (m *Matcher) scanPosts(q *seekerQ, today int32, sc *scratch, top *topK, gaps *gapSet, excl *[8]int) {
+	levels := sc.levels
+	excl[RuleOpen] += len(m.closed)
+	consider := func(p *postC, minutes float64, tmode int8) {
+		rule, missing := q.postRest(p, levels)
+		switch {
+		case rule == 0 && gaps == nil:
+			m.offer(q, p, levels, minutes, tmode, top)
+		case rule == RuleSkills && gaps != nil && missing <= MaxGapSkills:
+			gaps.total++
+			gaps.keys[missingKey(p, levels)]++
+			m.offer(q, p, levels, minutes, tmode, gaps.top)
+		}
+		if rule != 0 {
+			excl[rule]++
+		}
+	}
+
+	rb := &m.boxes[modeRemote]
+	if q.remoteOK {
+		for i := range rb.cells[0] {
+			if p := &rb.cells[0][i]; p.closes < today {
+				excl[RuleOpen]++
+			} else {
+				consider(p, 0, -1)
+			}
+		}
+	} else {
+		exp := rb.expired(today)
+		excl[RuleOpen] += exp
+		excl[RuleCommute] += rb.n - exp
+	}
+
+	for _, mode := range [2]uint8{modeOnsite, modeHybrid} {
+		b := &m.boxes[mode]
+		limit := q.limit[mode]
+		var refs []cellRef
+		if m.prune {
+			refs = cellsWithin(q.lat, q.lon, q.cosLat, q.reach[mode], sc.cells[:0])
+		} else {
+			refs = allCells(sc.cells[:0])
+		}
+		sc.cells = refs
+		visited, visitedExpired := 0, 0
+		for _, ref := range refs {
+			cell := b.cells[ref.cell]
+			visited += len(cell)
+			for i := range cell {
+				p := &cell[i]
+				if p.closes < today {
+					excl[RuleOpen]++
+					visitedExpired++
+					continue
+				}
+				minutes, tmode := -1.0, int8(-1)
+				if !ref.inside {
+					minutes, tmode = q.travelTo(p.lat, p.lon, p.cosLat)
+					if !(minutes <= limit) {
+						excl[RuleCommute]++
+						continue
+					}
+				}
+				consider(p, minutes, tmode)
+			}
+		}
+		exp := b.expired(today) - visitedExpired
+		excl[RuleOpen] += exp
+		excl[RuleCommute] += b.n - visited - exp
+	}
+}
+
+func allCells(buf []cellRef) []cellRef {
+	for c := range gridCells + 1 {
+		buf = append(buf, cellRef{cell: int32(c)})
+	}
+	return buf
+}
+
+// offer scores a post and offers it to top. minutes < 0 means the commute is
+// not computed yet (the post's cell is wholly within reach): then the score
+// bound with a perfect commute decides first whether it is worth computing.
+func (m *Matcher) offer(q *seekerQ, p *postC, levels []int8, minutes float64, tmode int8, top *topK) {
+	f := q.postFactors(p, levels)
+	if minutes < 0 {
+		if m.prune && !top.admits(f.scoreBound()) {
+			return
+		}
+		minutes, tmode = q.travelTo(p.lat, p.lon, p.cosLat)
+	}
+	f.commute = commuteFactor(p.mode == modeRemote, minutes, q.limitFor(p.mode))
+	s := f.score()
+	if !top.admits(s) {
+		return
+	}
+	top.offer(hit{f: f, score: s, minutes: minutes, mode: tmode, id: m.posts[p.slot].id, ref: p.slot})
+}
+
+// Candidates ranks the seekers for whom a post passes every hard constraint,
+// by the same score and order as matches. Only seekers who are seeking or in
+// training are considered, and of those only the ones keep accepts (nil keeps
+// all): exclusions are counted among those. keep runs under the Matcher's read
+// lock and must not call back into it.
+func (m *Matcher) Candidates(postID string, limit int, keep func(*SeekerInfo) bool) (*CandidatesResponse, error) {
+	limit = matchLimit(limit)
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	res := &CandidatesResponse{PostID: postID, Results: []MatchResult{}}
+	var excl [8]int
+	slot, ok := m.postIDs[postID]
+	today := m.today()
+	if !ok || m.postAt(slot).closes < today {
+		if _, closed := m.closed[postID]; !ok && !closed {
+			return nil, Errorf(ENOTFOUND, "post %s not found", postID)
+		}
+		for _, cell := range m.pool.cells {
+			for i := range cell {
+				if keep == nil || keep(&m.seekers[cell[i].slot].info) {
+					excl[RuleOpen]++
+				}
+			}
+		}
+		res.Excluded = newExcluded(&excl)
+		return res, nil
+	}
+	p := m.postAt(slot)
+	sc := m.getScratch()
+	defer m.putScratch(sc)
+	levels := sc.levels
+	top := newTopK(limit)
+	remote := p.mode == modeRemote
+	limitIdx := 0
+	if p.mode == modeHybrid {
+		limitIdx = 1
+	}
+	for ci, cell := range m.pool.cells {
+		if len(cell) == 0 {
+			continue
+		}
+		geo := m.prune && !remote && ci != overflowCell
+		var d, rad float64
+		if geo {
+			d, rad = cellBounds(int32(ci), p.lat, p.lon, p.cosLat)
+			if mr := m.pool.maxReach[ci][limitIdx]; keep == nil && d-rad > mr+geoMargin(mr) {
+				excl[RuleCommute] += len(cell)
+				continue
+			}
+		}
+		for i := range cell {
+			q := &cell[i]
+			if keep != nil && !keep(&m.seekers[q.slot].info) {
+				continue
+			}
+			minutes, tmode := -1.0, int8(-1)
+			if remote {
+				if !q.remoteOK {
+					excl[RuleCommute]++
+					continue
+				}
+				minutes = 0
+			} else {
+				reach := q.reach[limitIdx]
+				mg := geoMargin(reach)
+				switch {
+				case geo && d-rad > reach+mg:
+					excl[RuleCommute]++
+					continue
+				case geo && d+rad <= reach-mg:
+					// within reach: the commute waits for the score bound
+				default:
+					minutes, tmode = q.travelTo(p.lat, p.lon, p.cosLat)
+					if !(minutes <= q.limit[limitIdx]) {
+						excl[RuleCommute]++
+						continue
+					}
+				}
+			}
+			q.setLevels(levels)
+			rule, _ := q.postRest(p, levels)
+			if rule != 0 {
+				excl[rule]++
+				q.clearLevels(levels)
+				continue
+			}
+			f := q.postFactors(p, levels)
+			q.clearLevels(levels)
+			if minutes < 0 {
+				if m.prune && !top.admits(f.scoreBound()) {
+					continue
+				}
+				minutes, tmode = q.travelTo(p.lat, p.lon, p.cosLat)
+			}
+			f.commute = commuteFactor(remote, minutes, q.limit[limitIdx])
+			if s := f.score(); top.admits(s) {
+				top.offer(hit{f: f, score: s, minutes: minutes, mode: tmode, id: m.seekers[q.slot].info.ID, ref: q.slot})
+			}
+		}
+	}
+	hits := top.sorted()
+	res.Results = make([]MatchResult, len(hits))
+	for i := range hits {
+		h := &hits[i]
+		q := m.seekerAt(h.ref)
+		q.setLevels(levels)
+		res.Results[i] = q.postResult(p, h.id, "", h, levels)
+		q.clearLevels(levels)
+	}
+	res.Excluded = newExcluded(&excl)
+	return res, nil
+}
+
+// Gaps finds the posts a stored seeker misses only on skills (rule 7, one or
+// two skills), ranked by the score they would have, each with the skills
+// missing and up to three classes the seeker can attend that teach them.
+func (m *Matcher) Gaps(seekerID string, limit int) (*GapsResponse, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	slot, ok := m.seekerIDs[seekerID]
+	if !ok {
+		return nil, errNoSeeker(seekerID)
+	}
+	q := *m.seekerAt(slot)
+	return m.gaps(&q, seekerID, limit), nil
+}
+
+// GapsSeeker is Gaps for a seeker record passed in.
+func (m *Matcher) GapsSeeker(s *Seeker, limit int) *GapsResponse {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	q := compileSeeker(s, m.codes.lookup)
+	return m.gaps(&q, s.ID, limit)
+}
+
+func (m *Matcher) gaps(q *seekerQ, seekerID string, limit int) *GapsResponse {
+	sc := m.getScratch()
+	defer m.putScratch(sc)
+	q.setLevels(sc.levels)
+	defer q.clearLevels(sc.levels)
+	today := m.today()
+	g := newGapSet(matchLimit(limit))
+	var excl [8]int
+	m.scanPosts(q, today, sc, nil, g, &excl)
+	post := func(h *hit) (*postC, string, string) { return m.postAt(h.ref), h.id, m.posts[h.ref].title }
+	names := func(code uint32) (string, string, string) {
+		c := m.codes.names[code]
+		n := m.names[c]
+		return c, n[0], n[1]
+	}
+	results := q.buildGaps(g, post, m.classes, q.eligibleClasses(m.classes, today, sc.levels), sc.levels, names)
+	return &GapsResponse{SeekerID: seekerID, Type: "gaps", Total: g.total, Results: results}
+}

@@ -1,0 +1,209 @@
+package engine
+
+import (
+	"math"
+	"math/bits"
+	"sort"
+)
+
+// The five score factors, as results name them.
+const (
+	FactorSkills         = "skills"
+	FactorFit            = "fit"
+	FactorCommute        = "commute"
+	FactorAccommodations = "accommodations"
+	FactorPreferences    = "preferences"
+)
+
+// Weights of the score factors (DESIGN §4); they add up to 1.
+const (
+	WeightSkills         = 0.40
+	WeightFit            = 0.25
+	WeightCommute        = 0.15
+	WeightAccommodations = 0.10
+	WeightPreferences    = 0.10
+)
+
+// factors are the five factor values of one match, each 0–1.
+type factors struct{ skills, fit, commute, acc, pref float64 }
+
+// Score is 100 × the weighted sum of the factors, each factor 0–1, so 0–100.
+// Every result's Score equals Score(its factor values) exactly, and the
+// conversions keep the compiler from fusing operations, so the value is the
+// same on every platform and in every code path.
+func Score(skills, fit, commute, accommodations, preferences float64) float64 {
+	return 100 * (float64(WeightSkills*skills) + float64(WeightFit*fit) + float64(WeightCommute*commute) +
+		float64(WeightAccommodations*accommodations) + float64(WeightPreferences*preferences))
+}
+
+func (f *factors) score() float64 { return Score(f.skills, f.fit, f.commute, f.acc, f.pref) }
+
+// scoreBound is the highest score a match with these factors can have whatever
+// its commute: rounding is monotone, so it is never below the score.
+func (f *factors) scoreBound() float64 { return Score(f.skills, f.fit, 1, f.acc, f.pref) }
+
+// skillRatio[have][level] = min(1, have/level), the credit for one skill.
+var skillRatio = func() (t [4][4]float64) {
+	for have := range 4 {
+		for level := 1; level < 4; level++ {
+			t[have][level] = math.Min(1, float64(have)/float64(level))
+		}
+	}
+	return t
+}()
+
+func clampHave(v int8) int8 { return min(max(v, 0), 3) }
+
+// postSkillsFactor is (Σ_required min(1, have/n) + 0.5 Σ_nice min(1, have/n)) /
+// (n_required + 0.5 n_nice), 1 when the post lists no skills.
+func postSkillsFactor(ps []pskill, levels []int8) float64 {
+	if len(ps) == 0 {
+		return 1
+	}
+	var req, nice float64
+	var nReq, nNice int
+	for i := range ps {
+		s := &ps[i]
+		r := skillRatio[clampHave(levels[s.code])][s.level]
+		if s.required {
+			req += r
+			nReq++
+		} else {
+			nice += r
+			nNice++
+		}
+	}
+	return (req + float64(0.5*nice)) / (float64(nReq) + float64(0.5*float64(nNice)))
+}
+
+// classSkillsFactor is the share of a class's taught skills the seeker has
+// below the taught level: what they would gain. A class that lists no skills gains nothing.
+func classSkillsFactor(cs []qskill, levels []int8) float64 {
+	if len(cs) == 0 {
+		return 0
+	}
+	gain := 0
+	for _, s := range cs {
+		if levels[s.code] < s.level {
+			gain++
+		}
+	}
+	return float64(gain) / float64(len(cs))
+}
+
+// fitFactor is max(0, 1 − 0.2 × the dimensions with over-demand exactly 1).
+func fitFactor(overByOne int) float64 { return math.Max(0, 1-float64(0.2*float64(overByOne))) }
+
+// accFactor is the share of the seeker's non-essential needs offered, 1 when there are none.
+func accFactor(wished, offered uint8) float64 {
+	if wished == 0 {
+		return 1
+	}
+	return float64(bits.OnesCount8(wished&offered)) / float64(bits.OnesCount8(wished))
+}
+
+// prefFactor is min(1, wage / minimum), 1 when the seeker sets no minimum.
+func prefFactor(wage, minWage int32) float64 {
+	if minWage <= 0 {
+		return 1
+	}
+	return math.Min(1, float64(wage)/float64(minWage))
+}
+
+// postFactors are the factors of a post for a seeker, except the commute.
+func (q *seekerQ) postFactors(p *postC, levels []int8) factors {
+	return factors{
+		skills: postSkillsFactor(p.skills, levels),
+		fit:    fitFactor(countOverByOne(q.capP, p.dem)),
+		acc:    accFactor(q.wished, p.offered),
+		pref:   prefFactor(p.wage, q.minWage),
+	}
+}
+
+// classFactors are the factors of a class for a seeker, except the commute.
+func (q *seekerQ) classFactors(c *classC, levels []int8) factors {
+	return factors{
+		skills: classSkillsFactor(c.skills, levels),
+		fit:    fitFactor(countOverByOne(q.capP, c.dem)),
+		acc:    accFactor(q.wished, c.offered),
+		pref:   1,
+	}
+}
+
+// hit is a scored candidate on its way into a top-k.
+type hit struct {
+	f       factors
+	score   float64
+	minutes float64
+	id      string
+	ref     int32 // slot, index or position of the record
+	mode    int8  // travel mode index, -1 for remote
+	missing int   // gaps: required skills missing
+}
+
+// better is the result order: score desc, commute minutes asc, id asc.
+func better(a, b *hit) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if a.minutes != b.minutes {
+		return a.minutes < b.minutes
+	}
+	return a.id < b.id
+}
+
+// topK keeps the k best hits; its root is the worst kept.
+type topK struct {
+	k int
+	h []hit
+}
+
+func newTopK(k int) *topK { return &topK{k: k, h: make([]hit, 0, min(k, 1024))} }
+
+func (t *topK) full() bool { return len(t.h) >= t.k }
+
+// beats says whether a hit with this score bound could still enter (ties may win on commute or id).
+func (t *topK) admits(bound float64) bool { return len(t.h) < t.k || bound >= t.h[0].score }
+
+func (t *topK) offer(x hit) {
+	if t.k <= 0 {
+		return
+	}
+	if len(t.h) < t.k {
+		t.h = append(t.h, x)
+		for i := len(t.h) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !better(&t.h[p], &t.h[i]) {
+				break
+			}
+			t.h[p], t.h[i] = t.h[i], t.h[p]
+			i = p
+		}
+		return
+	}
+	if !better(&x, &t.h[0]) {
+		return
+	}
+	t.h[0] = x
+	for i := 0; ; {
+		w, l, r := i, 2*i+1, 2*i+2
+		if l < len(t.h) && better(&t.h[w], &t.h[l]) {
+			w = l
+		}
+		if r < len(t.h) && better(&t.h[w], &t.h[r]) {
+			w = r
+		}
+		if w == i {
+			return
+		}
+		t.h[i], t.h[w] = t.h[w], t.h[i]
+		i = w
+	}
+}
+
+// sorted returns the kept hits best first.
+func (t *topK) sorted() []hit {
+	out := t.h
+	sort.Slice(out, func(i, j int) bool { return better(&out[i], &out[j]) })
+	return out
+}
