@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -63,11 +63,14 @@ func MustCipher(tb testing.TB, key []byte) *store.Cipher {
 	return c
 }
 
+// databases numbers the test databases on the shared server, so that -count=N
+// starts every run on empty ones.
+var databases atomic.Int64
+
 // MustOpen opens a store on a database of its own on the shared server, closed when tb ends.
 func MustOpen(tb testing.TB) *store.Store {
 	tb.Helper()
-	name := fmt.Sprintf("t%x", sha256.Sum256([]byte(tb.Name())))[:24]
-	return MustOpenURI(tb, serverURI+name)
+	return MustOpenURI(tb, fmt.Sprintf("%st%d", serverURI, databases.Add(1)))
 }
 
 // MustOpenURI opens a store at uri with the test key and a moving test clock.
