@@ -22,7 +22,7 @@ func (s *Store) Get(ctx context.Context, kind engine.Kind, id string, r engine.R
 	}
 	res := s.db.Collection(c).FindOne(ctx, bson.D{{Key: "_id", Value: id}})
 	reflect.ValueOf(r).Elem().SetZero()
-	if err := s.decode(kind, res.Decode, r); err != nil {
+	if err := s.decode(res.Decode, r); err != nil {
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			return notFound(kind, id)
 		}
@@ -32,7 +32,7 @@ func (s *Store) Get(ctx context.Context, kind engine.Kind, id string, r engine.R
 }
 
 // decode reads one document into r, decrypting a seeker's sensitive fields.
-func (s *Store) decode(kind engine.Kind, decode func(any) error, r engine.Record) error {
+func (s *Store) decode(decode func(any) error, r engine.Record) error {
 	sk, ok := r.(*engine.Seeker)
 	if !ok {
 		return decode(r)
@@ -245,7 +245,7 @@ func (s *Store) Each(ctx context.Context, kind engine.Kind, since int64, fn func
 	defer cur.Close(context.WithoutCancel(ctx))
 	for cur.Next(ctx) {
 		r := engine.NewRecord(kind)
-		if err := s.decode(kind, cur.Decode, r); err != nil {
+		if err := s.decode(cur.Decode, r); err != nil {
 			return fmt.Errorf("list %s since rev %d: %w", kind, since, err)
 		}
 		if err := fn(r); err != nil {
