@@ -22,13 +22,14 @@ import (
 
 // env is one running stack: embedded FerretDB, store, Bleve index, service, HTTP server.
 type env struct {
-	dir    string
-	db     *embedded.DB
-	store  *store.Store
-	index  *search.Index
-	svc    *engine.Service
-	srv    *httptest.Server
-	tokens map[string]string // username → bearer token
+	dir     string
+	db      *embedded.DB
+	store   *store.Store
+	index   *search.Index
+	svc     *engine.Service
+	matcher *engine.Matcher
+	srv     *httptest.Server
+	tokens  map[string]string // username → bearer token
 }
 
 var shared *env
@@ -65,14 +66,15 @@ func startEnv(dir string) (*env, error) {
 		return nil, err
 	}
 	e.index.EmployerStreet = e.employerStreet
-	e.svc = engine.NewService(e.store, e.index, nil)
+	e.matcher = engine.NewMatcher(engine.SystemClock{})
+	e.svc = engine.NewService(e.store, e.index, nil, e.matcher)
 	if _, err := e.svc.Load(ctx); err != nil {
 		return nil, err
 	}
 	if err := seed(ctx, e.svc); err != nil {
 		return nil, err
 	}
-	e.srv = httptest.NewServer(api.New(api.Config{Service: e.svc}).Handler())
+	e.srv = httptest.NewServer(api.New(api.Config{Service: e.svc, Matcher: e.matcher}).Handler())
 	return e, nil
 }
 

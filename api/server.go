@@ -14,6 +14,7 @@ import (
 // Server is the HTTP API over one engine.Service.
 type Server struct {
 	svc      *engine.Service
+	matcher  *engine.Matcher
 	clock    engine.Clock
 	log      *slog.Logger
 	tokenTTL time.Duration
@@ -23,6 +24,7 @@ type Server struct {
 // Config wires a Server.
 type Config struct {
 	Service  *engine.Service
+	Matcher  *engine.Matcher
 	Log      *slog.Logger
 	TokenTTL time.Duration                   // default 12h
 	Ready    func(ctx context.Context) error // /readyz; nil = always ready
@@ -30,7 +32,7 @@ type Config struct {
 
 // New builds the server.
 func New(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, clock: cfg.Service.Clock, log: cfg.Log,
+	s := &Server{svc: cfg.Service, matcher: cfg.Matcher, clock: cfg.Service.Clock, log: cfg.Log,
 		tokenTTL: cfg.TokenTTL, ready: cfg.Ready}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -97,6 +99,8 @@ func (s *Server) routes() []route {
 		{"GET", "/seekers/:id", roles(engine.RoleCounsellor, engine.RoleTrainee), s.getSeeker},
 		{"PATCH", "/seekers/:id", roles(engine.RoleCounsellor), s.patchSeeker},
 		{"DELETE", "/seekers/:id", roles(engine.RoleCounsellor), s.eraseSeeker},
+		{"GET", "/seekers/:id/matches", roles(engine.RoleCounsellor, engine.RoleTrainee), s.seekerMatches},
+		{"GET", "/seekers/:id/gaps", roles(engine.RoleCounsellor, engine.RoleTrainee), s.seekerGaps},
 
 		{"GET", "/employers", roles(engine.RoleCounsellor, engine.RoleEmployer), s.listEmployers},
 		{"POST", "/employers", admin, s.createEmployer},
@@ -107,6 +111,7 @@ func (s *Server) routes() []route {
 		{"POST", "/posts", roles(engine.RoleEmployer), s.createPost},
 		{"GET", "/posts/:id", roles(engine.RoleCounsellor, engine.RoleEmployer), s.getPost},
 		{"PATCH", "/posts/:id", roles(engine.RoleEmployer), s.patchPost},
+		{"GET", "/posts/:id/candidates", roles(engine.RoleCounsellor, engine.RoleEmployer), s.postCandidates},
 
 		{"GET", "/classes", roles(engine.RoleCounsellor, engine.RoleTrainee, engine.RoleProvider), s.listClasses},
 		{"POST", "/classes", admin, s.createClass},
@@ -133,7 +138,7 @@ func (s *Server) guard(who roleRule) gin.HandlerFunc {
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	if c.Writer.Status() >= 500 {
+	if c.Writer.Status() >= 500 && c.Request.URL.Path != "/readyz" {
 		s.log.Warn("http", "method", c.Request.Method, "path", c.Request.URL.Path,
 			"status", c.Writer.Status(), "ms", time.Since(start).Milliseconds())
 	}

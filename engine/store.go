@@ -20,8 +20,9 @@ const (
 	KindUser     Kind = "user"
 )
 
-// Kinds lists the importable kinds in dependency order (skills before the records naming them).
-var Kinds = []Kind{KindSkill, KindEmployer, KindUser, KindSeeker, KindPost, KindClass}
+// Kinds lists the importable kinds in dependency order: a record comes after the records it names
+// (skills before seekers, seekers and employers before the users tied to them).
+var Kinds = []Kind{KindSkill, KindEmployer, KindSeeker, KindPost, KindClass, KindUser}
 
 // IndexedKinds are the kinds the search index and matching state follow through the change feed.
 var IndexedKinds = []Kind{KindSeeker, KindPost, KindClass}

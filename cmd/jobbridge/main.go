@@ -1,10 +1,222 @@
+// Command jobbridge serves the jobbridge API and pages, and runs its
+// maintenance subcommands: import, export, reindex, jobs and version.
 package main
+
 import (
-  _ "github.com/FerretDB/FerretDB/ferretdb"
-  _ "go.mongodb.org/mongo-driver/v2/mongo"
-  _ "github.com/blevesearch/bleve/v2"
-  _ "github.com/gin-gonic/gin"
-  _ "github.com/robfig/cron/v3"
-  _ "golang.org/x/crypto/bcrypt"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"jobbridge/api"
+	"jobbridge/fixtures"
 )
-func main(){}
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "jobbridge:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+const usage = `jobbridge — employment matching and training tracking for a district disability employment service
+
+Usage:
+  jobbridge [serve] [--addr :8080] [--data-dir ./data] [--mongo-uri URI] [--fixtures auto|on|off]
+  jobbridge import FILE|DIR ...     import NDJSON records (idempotent by id)
+  jobbridge export --kind KIND      write one kind as NDJSON to stdout
+  jobbridge reindex                 rebuild the search index from the store
+  jobbridge version
+
+Every subcommand takes --data-dir, --mongo-uri and --log-level; each flag also
+reads JOBBRIDGE_<NAME> (JOBBRIDGE_DATA_DIR, JOBBRIDGE_MONGO_URI, …).
+Run "jobbridge COMMAND --help" for a command's flags.
+`
+
+// run is the whole program: it parses the subcommand and runs it until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	} else if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	var cfg config
+	fs := flag.NewFlagSet("jobbridge "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var kind string
+	switch cmd {
+	case "serve":
+		cfg.bind(fs, true)
+	case "import", "reindex":
+		cfg.bind(fs, false)
+	case "export":
+		cfg.bind(fs, false)
+		fs.StringVar(&kind, "kind", "", "kind to export: skill, employer, user, seeker, post, class")
+	case "version":
+		fmt.Fprintln(stdout, "jobbridge", version)
+		return nil
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.check(); err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	slog.SetDefault(log)
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log)
+	case "import":
+		if fs.NArg() == 0 {
+			return errors.New("import needs FILE or DIR")
+		}
+		return withApp(ctx, cfg, log, func(a *app) error {
+			start := time.Now()
+			st, err := importPaths(ctx, a.svc, fs.Args()...)
+			secs := time.Since(start).Seconds()
+			log.Info("import", "records", st.Records, "byKind", st.ByKind, "seconds", fmt.Sprintf("%.1f", secs),
+				"recordsPerSecond", fmt.Sprintf("%.0f", float64(st.Records)/secs))
+			return err
+		})
+	case "export":
+		k, err := parseKind(kind)
+		if err != nil {
+			return err
+		}
+		return withApp(ctx, cfg, log, func(a *app) error {
+			_, err := export(ctx, a.store, k, stdout)
+			return err
+		})
+	case "reindex":
+		if err := os.RemoveAll(filepath.Join(cfg.DataDir, "index")); err != nil {
+			return err
+		}
+		return withApp(ctx, cfg, log, func(a *app) error { return nil })
+	}
+	return nil
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// withApp opens the app, loads it, runs fn and closes it.
+func withApp(ctx context.Context, cfg config, log *slog.Logger, fn func(*app) error) error {
+	a, err := open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.close(context.Background())
+	if err := a.load(ctx); err != nil {
+		return err
+	}
+	return fn(a)
+}
+
+// serve runs the HTTP server until ctx ends, then shuts down in reverse start order.
+func serve(ctx context.Context, cfg config, log *slog.Logger) error {
+	log.Info("starting jobbridge", append([]any{"version", version}, cfg.masked()...)...)
+	start := time.Now()
+	a, err := open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.close(context.Background())
+
+	var ready atomic.Bool
+	srv := &http.Server{
+		Handler: api.New(api.Config{Service: a.svc, Matcher: a.matcher, Log: log, Ready: func(context.Context) error {
+			if !ready.Load() {
+				return errors.New("loading")
+			}
+			return nil
+		}}).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String())
+
+	if err := a.load(ctx); err != nil {
+		return err
+	}
+	empty, err := a.ensureAdmin(ctx)
+	if err != nil {
+		return err
+	}
+	if cfg.Fixtures == "on" || (cfg.Fixtures == "auto" && empty && a.db != nil) {
+		st, err := importFS(ctx, a.svc, fixtures.Data())
+		if err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+		log.Info("loaded demo data", "records", st.Records, "byKind", st.ByKind)
+	}
+	ready.Store(true)
+	log.Info("ready", "ms", time.Since(start).Milliseconds())
+	if a.db == nil {
+		go a.poll(ctx, 5*time.Second)
+	}
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	return nil
+}
+
+// poll picks up other replicas' writes to a shared MongoDB.
+func (a *app) poll(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.svc.Poll(ctx); err != nil {
+				a.log.Warn("poll", "err", err)
+			} else if n > 0 {
+				a.log.Debug("poll", "applied", n)
+			}
+		}
+	}
+}

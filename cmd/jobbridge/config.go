@@ -1,0 +1,81 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// config is every setting of the service: defaults, overridden by JOBBRIDGE_*
+// environment variables, overridden by flags given on the command line.
+type config struct {
+	Addr          string
+	DataDir       string
+	MongoURI      string
+	Fixtures      string
+	SecretKey     string
+	AdminPassword string
+	LogLevel      string
+	Now           string // jobs: run as if it were this time (RFC 3339)
+}
+
+// bind registers the flags a subcommand takes, with env-derived defaults.
+func (c *config) bind(fs *flag.FlagSet, serve bool) {
+	env := func(name, def string) string {
+		if v, ok := os.LookupEnv("JOBBRIDGE_" + name); ok {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./data"), "data directory (embedded database, index, key file)")
+	fs.StringVar(&c.MongoURI, "mongo-uri", env("MONGO_URI", ""), "MongoDB URI; empty starts the embedded database")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error")
+	c.SecretKey = env("SECRET_KEY", "")
+	c.AdminPassword = env("ADMIN_PASSWORD", "")
+	if serve {
+		fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "HTTP listen address HOST:PORT")
+		fs.StringVar(&c.Fixtures, "fixtures", env("FIXTURES", "auto"), "demo data: auto (when the embedded database is empty), on or off")
+	}
+}
+
+func (c *config) check() error {
+	switch c.Fixtures {
+	case "", "auto", "on", "off":
+	default:
+		return fmt.Errorf("--fixtures must be auto, on or off, not %q", c.Fixtures)
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("--log-level must be debug, info, warn or error, not %q", c.LogLevel)
+	}
+	return nil
+}
+
+// masked is the config as logged at start, secrets hidden.
+func (c *config) masked() []any {
+	return []any{"addr", c.Addr, "dataDir", c.DataDir, "mongoURI", maskURI(c.MongoURI), "fixtures", c.Fixtures,
+		"secretKey", maskSecret(c.SecretKey), "adminPassword", maskSecret(c.AdminPassword), "logLevel", c.LogLevel}
+}
+
+func maskSecret(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "****"
+}
+
+// maskURI hides the password in a MongoDB URI.
+func maskURI(uri string) string {
+	scheme, rest, found := strings.Cut(uri, "://")
+	if !found {
+		return uri
+	}
+	creds, host, found := strings.Cut(rest, "@")
+	if !found {
+		return uri
+	}
+	userName, _, _ := strings.Cut(creds, ":")
+	return scheme + "://" + userName + ":****@" + host
+}
