@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"math/bits"
 	"strings"
 	"time"
 )
@@ -107,10 +108,18 @@ type qskill struct {
 	level int8
 }
 
-// postC is a post compiled for matching: about 80 bytes plus 8 per skill.
+// Skill masks decide rule 7 without reading skill lists: bit code&63 of
+// req[0] (req[1]) is set for a required skill that needs level ≥ 1 (≥ 2), and
+// of a seeker's has[0] (has[1]) for a skill held at level ≥ 1 (≥ 2). A required
+// bit the seeker lacks always means a missing skill; when every code involved
+// is below 64 (no two codes share a bit) the masks are the whole answer.
+const maskCodes = 64
+
+// postC is a post compiled for matching: about 96 bytes plus 8 per skill.
 type postC struct {
 	lat, lon, cosLat float64
-	dem              uint64 // packed effective demand
+	dem              uint64    // packed effective demand
+	req              [2]uint64 // required skills by needed level, see maskCodes
 	skills           []pskill
 	closes           int32 // day number of closesOn
 	wage             int32
@@ -121,6 +130,7 @@ type postC struct {
 	stepFree         bool
 	night            bool
 	open             bool
+	reqExact         bool // req says exactly which required skills there are
 }
 
 func compilePost(p *Post, code codeOf, slot int32) postC {
@@ -147,6 +157,17 @@ func compilePost(p *Post, code codeOf, slot int32) postC {
 			lv := min(max(s.Level, 1), 3)
 			c.skills = append(c.skills, pskill{code: id, level: int8(lv), need: skillNeed(lv), required: s.Required})
 		}
+	}
+	c.reqExact = true
+	for _, s := range c.skills {
+		if !s.required {
+			continue
+		}
+		bit := uint64(1) << (s.code % maskCodes)
+		if s.code >= maskCodes || (c.req[0]|c.req[1])&bit != 0 {
+			c.reqExact = false // a code beyond the mask, or listed twice
+		}
+		c.req[s.need-1] |= bit
 	}
 	return c
 }
@@ -190,6 +211,7 @@ type seekerQ struct {
 	limit            [2]float64 // commute limit L for onsite and hybrid work
 	reach            [2]float64 // km reachable within L, -1 when nothing is
 	capP             uint64     // packed capacity
+	has              [2]uint64  // skills held at level ≥ 1, ≥ 2, see maskCodes
 	skills           []qskill
 	minWage          int32
 	maxWeekly        int32
@@ -200,6 +222,7 @@ type seekerQ struct {
 	stepFree         bool
 	remoteOK         bool
 	nightOK          bool
+	hasExact         bool // every skill code held is below maskCodes
 }
 
 func compileSeeker(s *Seeker, code codeOf) seekerQ {
@@ -227,6 +250,17 @@ func compileSeeker(s *Seeker, code codeOf) seekerQ {
 	for _, sk := range s.Skills {
 		if id, ok := code(sk.Code); ok {
 			q.skills = append(q.skills, qskill{code: id, level: int8(min(max(sk.Level, 0), 3))})
+		}
+	}
+	q.hasExact = true
+	for _, sk := range q.skills {
+		bit := uint64(1) << (sk.code % maskCodes)
+		q.hasExact = q.hasExact && sk.code < maskCodes
+		if sk.level >= 1 {
+			q.has[0] |= bit
+		}
+		if sk.level >= 2 {
+			q.has[1] |= bit
 		}
 	}
 	return q
@@ -283,27 +317,45 @@ func (q *seekerQ) commuteRule(mode uint8, lat, lon, cos float64) (float64, int8,
 // for rule 7, how many required skills are missing. levels holds the seeker's
 // skill levels by code.
 func (q *seekerQ) postRest(p *postC, levels []int8) (rule, missing int) {
+	if rule = q.postAccess(p); rule != 0 {
+		return rule, 0
+	}
+	if missing = q.missingSkills(p, levels); missing > 0 {
+		return RuleSkills, missing
+	}
+	return 0, 0
+}
+
+// postAccess checks rules 3–6: step-free site, demands, essential needs, hours.
+func (q *seekerQ) postAccess(p *postC) int {
 	if q.stepFree && p.mode != modeRemote && !p.stepFree {
-		return RuleStepFree, 0
+		return RuleStepFree
 	}
 	if overDemand2(q.capP, p.dem) {
-		return RuleDemand, 0
+		return RuleDemand
 	}
 	if q.essential&^p.offered != 0 {
-		return RuleNeeds, 0
+		return RuleNeeds
 	}
 	if (p.night && !q.nightOK) || (q.maxWeekly > 0 && int32(p.weekly) > q.maxWeekly) {
-		return RuleHours, 0
+		return RuleHours
 	}
+	return 0
+}
+
+// missingSkills counts the required skills below the level rule 7 needs.
+func (q *seekerQ) missingSkills(p *postC, levels []int8) int {
+	lack0, lack1 := p.req[0]&^q.has[0], p.req[1]&^q.has[1]
+	if p.reqExact && q.hasExact {
+		return bits.OnesCount64(lack0) + bits.OnesCount64(lack1)
+	}
+	missing := 0
 	for i := range p.skills {
 		if s := &p.skills[i]; s.required && levels[s.code] < s.need {
 			missing++
 		}
 	}
-	if missing > 0 {
-		return RuleSkills, missing
-	}
-	return 0, 0
+	return missing
 }
 
 // classRest checks rules 3–5 for a class (rules 6 and 7 do not apply).

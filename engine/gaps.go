@@ -128,9 +128,9 @@ func (q *seekerQ) buildGaps(g *gapSet, post gapPost, classes []classC, eligible 
 		for _, o := range opts[:min(len(opts), gapClassesPerPost)] {
 			c := &classes[o.h.ref]
 			gc := GapClass{ID: c.id, Title: c.title, Score: o.h.score, Unlocks: o.unlocks, Teaches: []string{}}
-			for _, m := range key {
-				if m.level > 0 && c.teachesAt(m.code, m.level) {
-					code, _, _ := names(m.code)
+			for _, s := range p.skills { // in the post's order
+				if s.required && levels[s.code] < s.need && c.teachesAt(s.code, s.need) {
+					code, _, _ := names(s.code)
 					gc.Teaches = append(gc.Teaches, code)
 				}
 			}

@@ -1,6 +1,10 @@
 package engine
 
-import "math"
+import (
+	"cmp"
+	"math"
+	"slices"
+)
 
 // The geo grid buckets sites and homes into 0.01° cells over Shanghai's
 // bounding box (131 × 141 cells, about 1.1 × 0.95 km), plus one overflow cell
@@ -24,18 +28,10 @@ const (
 	cellPadDeg   = 1e-7 // covers rounding in cellOf at cell borders
 )
 
-// rowRadiusKm[r] bounds the distance from the centre of a cell of row r to any point in it:
-// hav(d/R) = hav(Δφ) + cos φ₁ cos φ₂ hav(Δλ) with |Δφ|, |Δλ| at most the padded
-// half sizes and both cosines at most the cosine of the lowest latitude in the cell.
+// rowRadiusKm[r] bounds the distance from the centre of a cell of row r to any point in it.
 var rowRadiusKm = func() (t [gridRows]float64) {
-	hav := func(x float64) float64 { s := math.Sin(x / 2); return s * s }
-	hLat := (cellDeg/2 + cellPadDeg) * degToRad
-	hLon := (cellDeg/2 + cellPadDeg) * degToRad
 	for r := range t {
-		lat := math.Abs(gridLat0+(float64(r)+0.5)*cellDeg) * degToRad
-		c := math.Cos(math.Max(0, lat-hLat))
-		a := hav(hLat) + c*c*hav(hLon)
-		t[r] = 2*EarthRadiusKm*math.Asin(math.Min(1, math.Sqrt(a)))*(1+1e-9) + 1e-6
+		t[r] = radiusKm(gridLat0+(float64(r)+0.5)*cellDeg, cellDeg/2, cellDeg/2)
 	}
 	return t
 }()
@@ -68,45 +64,113 @@ func cellOf(lat, lon float64) int32 {
 // geoMargin keeps cell decisions clear of rounding in the distance and commute arithmetic.
 func geoMargin(reach float64) float64 { return 1e-6 + math.Abs(reach)*1e-9 }
 
-// cellRef is a cell a search must visit; inside says every point in it is within reach.
+// Blocks of 8 × 8 cells are classified first, the same way, so that a
+// search computes one distance per block for most of the city and one per
+// cell only along the edge of its reach.
+const (
+	blockCells = 8
+	blockRows  = (gridRows + blockCells - 1) / blockCells
+	blockCols  = (gridCols + blockCells - 1) / blockCells
+)
+
+// blockOf is the block of a cell; the overflow cell has none (-1).
+func blockOf(cell int32) int32 {
+	if cell == overflowCell {
+		return -1
+	}
+	r, c := cell/gridCols, cell%gridCols
+	return r/blockCells*blockCols + c/blockCells
+}
+
+// radiusKm bounds the distance from the centre of a lat/lon rectangle (half
+// sizes in degrees, padded) to any point of it: hav(d/R) = hav(Δφ) + cos φ₁ cos φ₂ hav(Δλ)
+// with |Δφ|, |Δλ| at most the half sizes and both cosines at most the cosine
+// of the latitude nearest the equator.
+func radiusKm(centreLat, halfLat, halfLon float64) float64 {
+	hav := func(x float64) float64 { s := math.Sin(x / 2); return s * s }
+	hLat, hLon := (halfLat+cellPadDeg)*degToRad, (halfLon+cellPadDeg)*degToRad
+	c := math.Cos(math.Max(0, math.Abs(centreLat)*degToRad-hLat))
+	a := hav(hLat) + c*c*hav(hLon)
+	return 2*EarthRadiusKm*math.Asin(math.Min(1, math.Sqrt(a)))*(1+1e-9) + 1e-6
+}
+
+// blockCentres and blockRadiusKm describe each block's full 8 × 8 extent.
+var blockCentres, blockRadiusKm = func() ([]cellCentre, [blockRows]float64) {
+	t := make([]cellCentre, blockRows*blockCols)
+	var rad [blockRows]float64
+	half := blockCells * cellDeg / 2
+	for r := range blockRows {
+		lat := gridLat0 + float64(r)*blockCells*cellDeg + half
+		rad[r] = radiusKm(lat, half, half)
+		for c := range blockCols {
+			t[r*blockCols+c] = cellCentre{lat, gridLon0 + float64(c)*blockCells*cellDeg + half, cosLat(lat)}
+		}
+	}
+	return t, rad
+}()
+
+// cellRef is a cell a search must visit; inside says every point in it is
+// within reach, lb is a lower bound in km on the distance to any point in it.
 type cellRef struct {
 	cell   int32
 	inside bool
+	lb     float64
 }
 
-// cellsWithin lists the cells that may hold points within reach km of a point,
-// appending to buf; the overflow cell is always listed, never inside.
-func cellsWithin(lat, lon, cos, reach float64, buf []cellRef) []cellRef {
-	buf = append(buf, cellRef{cell: overflowCell})
+// blockRef is a block within reach and its distance bounds.
+type blockRef struct {
+	block  int32
+	d, rad float64
+}
+
+// cellsWithin lists the non-empty cells that may hold points within reach km
+// of a point, nearest blocks first, appending to buf. blockN counts the points
+// of each block. The overflow cell is listed, never inside, whenever it holds points.
+func cellsWithin[T any](cells [][]T, blockN []int32, lat, lon, cos, reach float64, buf []cellRef, blocks []blockRef) ([]cellRef, []blockRef) {
+	if len(cells[overflowCell]) > 0 {
+		buf = append(buf, cellRef{cell: overflowCell})
+	}
 	if reach < 0 {
-		return buf
+		return buf, blocks
 	}
 	margin := geoMargin(reach)
-	ang := (reach + margin) / EarthRadiusKm
-	// Rows: a point at latitude φ' is at least R·|φ − φ'| away.
-	dLat := ang / degToRad
-	r0 := clampInt(int(math.Floor((lat-dLat-gridLat0)/cellDeg))-1, 0, gridRows-1)
-	r1 := clampInt(int(math.Floor((lat+dLat-gridLat0)/cellDeg))+1, 0, gridRows-1)
-	// Columns: a meridian Δλ away is at least R·asin(cos φ · sin Δλ) away.
-	c0, c1 := 0, gridCols-1
-	if s := math.Sin(ang) / cos; ang < math.Pi/2 && cos > 0 && s < 1 {
-		dLon := math.Asin(s) / degToRad
-		c0 = clampInt(int(math.Floor((lon-dLon-gridLon0)/cellDeg))-1, 0, gridCols-1)
-		c1 = clampInt(int(math.Floor((lon+dLon-gridLon0)/cellDeg))+1, 0, gridCols-1)
+	for b := range blockRows * blockCols {
+		if blockN[b] == 0 {
+			continue
+		}
+		bcc := &blockCentres[b]
+		d := haversine(lat, lon, cos, bcc.lat, bcc.lon, bcc.cos)
+		rad := blockRadiusKm[b/blockCols]
+		if d-rad > reach+margin {
+			continue
+		}
+		blocks = append(blocks, blockRef{int32(b), d, rad})
 	}
-	for r := r0; r <= r1; r++ {
-		rad := rowRadiusKm[r]
-		for c := c0; c <= c1; c++ {
-			cell := r*gridCols + c
-			cc := &cellCentres[cell]
-			d := haversine(lat, lon, cos, cc.lat, cc.lon, cc.cos)
-			if d-rad > reach+margin {
-				continue
+	slices.SortFunc(blocks, func(a, b blockRef) int { return cmp.Compare(a.d-a.rad, b.d-b.rad) })
+	for _, blk := range blocks {
+		br, bc := int(blk.block)/blockCols, int(blk.block)%blockCols
+		d, rad := blk.d, blk.rad
+		inside := d+rad <= reach-margin
+		blockLB := max(0, d-rad)
+		for r := br * blockCells; r < min(gridRows, (br+1)*blockCells); r++ {
+			for c := bc * blockCells; c < min(gridCols, (bc+1)*blockCells); c++ {
+				cell := r*gridCols + c
+				if len(cells[cell]) == 0 {
+					continue
+				}
+				if inside {
+					buf = append(buf, cellRef{cell: int32(cell), inside: true, lb: blockLB})
+					continue
+				}
+				cc := &cellCentres[cell]
+				d := haversine(lat, lon, cos, cc.lat, cc.lon, cc.cos)
+				if rad := rowRadiusKm[r]; d-rad <= reach+margin {
+					buf = append(buf, cellRef{cell: int32(cell), inside: d+rad <= reach-margin, lb: max(0, d-rad)})
+				}
 			}
-			buf = append(buf, cellRef{cell: int32(cell), inside: d+rad <= reach-margin})
 		}
 	}
-	return buf
+	return buf, blocks
 }
 
 func clampInt(v, lo, hi int) int { return min(max(v, lo), hi) }

@@ -51,12 +51,30 @@ type postSlot struct {
 // postBox holds the open posts of one work mode by grid cell (remote posts in one cell).
 type postBox struct {
 	cells  [][]postC
+	blockN []int32 // posts by grid block (grid boxes only)
 	n      int
 	closes map[int32]int // posts by closing day, to count the expired without visiting them
 }
 
 func newPostBox(cells int) postBox {
-	return postBox{cells: make([][]postC, cells), closes: map[int32]int{}}
+	b := postBox{cells: make([][]postC, cells), closes: map[int32]int{}}
+	if cells > 1 {
+		b.blockN = make([]int32, blockRows*blockCols)
+	}
+	return b
+}
+
+// count keeps the per-block and per-day tallies as a post enters (+1) or leaves (-1).
+func (b *postBox) count(cell int32, closes int32, delta int) {
+	b.n += delta
+	if blk := blockOf(cell); b.blockN != nil && blk >= 0 {
+		b.blockN[blk] += int32(delta)
+	}
+	if closes != noDate {
+		if b.closes[closes] += delta; b.closes[closes] == 0 {
+			delete(b.closes, closes)
+		}
+	}
 }
 
 // expired counts the box's posts whose closing date is before today.
@@ -92,6 +110,7 @@ func newSeekerBox(cells int) seekerBox {
 type scratch struct {
 	levels []int8
 	cells  []cellRef
+	blocks []blockRef
 }
 
 // NewMatcher returns an empty matching state; clock decides "today".
@@ -206,10 +225,7 @@ func (m *Matcher) upsertPost(p *Post) {
 	}
 	b := &m.boxes[c.mode]
 	b.cells[cell] = append(b.cells[cell], c)
-	b.n++
-	if c.closes != noDate {
-		b.closes[c.closes]++
-	}
+	b.count(cell, c.closes, +1)
 	m.posts[slot] = postSlot{id: m.posts[slot].id, title: strings.Clone(p.Title), box: c.mode, cell: cell, pos: int32(len(b.cells[cell]) - 1)}
 	if m.posts[slot].id == "" {
 		m.posts[slot].id = strings.Clone(p.ID)
@@ -221,11 +237,7 @@ func (m *Matcher) removePost(slot int32) {
 	s := &m.posts[slot]
 	b := &m.boxes[s.box]
 	cell := b.cells[s.cell]
-	if c := cell[s.pos].closes; c != noDate {
-		if b.closes[c]--; b.closes[c] == 0 {
-			delete(b.closes, c)
-		}
-	}
+	b.count(s.cell, cell[s.pos].closes, -1)
 	last := len(cell) - 1
 	if int(s.pos) != last {
 		cell[s.pos] = cell[last]
@@ -233,7 +245,6 @@ func (m *Matcher) removePost(slot int32) {
 	}
 	cell[last] = postC{}
 	b.cells[s.cell] = cell[:last]
-	b.n--
 }
 
 func (m *Matcher) upsertClass(c *Class) {
@@ -353,7 +364,7 @@ func (m *Matcher) getScratch() *scratch {
 }
 
 func (m *Matcher) putScratch(sc *scratch) {
-	sc.cells = sc.cells[:0]
+	sc.cells, sc.blocks = sc.cells[:0], sc.blocks[:0]
 	m.scratch.Put(sc)
 }
 
@@ -420,30 +431,14 @@ func (m *Matcher) match(q *seekerQ, seekerID string, typ Kind, limit int) *Match
 // with at most two skills missing to gaps. Posts in grid cells beyond the
 // seeker's reach are not visited: they are counted under rule 1 or 2 in bulk.
 func (m *Matcher) scanPosts(q *seekerQ, today int32, sc *scratch, top *topK, gaps *gapSet, excl *[8]int) {
-	levels := sc.levels
 	excl[RuleOpen] += len(m.closed)
-	consider := func(p *postC, minutes float64, tmode int8) {
-		rule, missing := q.postRest(p, levels)
-		switch {
-		case rule == 0 && gaps == nil:
-			m.offer(q, p, levels, minutes, tmode, top)
-		case rule == RuleSkills && gaps != nil && missing <= MaxGapSkills:
-			gaps.total++
-			gaps.keys[missingKey(p, levels)]++
-			m.offer(q, p, levels, minutes, tmode, gaps.top)
-		}
-		if rule != 0 {
-			excl[rule]++
-		}
-	}
-
 	rb := &m.boxes[modeRemote]
 	if q.remoteOK {
 		for i := range rb.cells[0] {
 			if p := &rb.cells[0][i]; p.closes < today {
 				excl[RuleOpen]++
 			} else {
-				consider(p, 0, -1)
+				m.consider(q, p, 0, -1, 0, sc.levels, top, gaps, excl)
 			}
 		}
 	} else {
@@ -455,17 +450,17 @@ func (m *Matcher) scanPosts(q *seekerQ, today int32, sc *scratch, top *topK, gap
 	for _, mode := range [2]uint8{modeOnsite, modeHybrid} {
 		b := &m.boxes[mode]
 		limit := q.limit[mode]
-		var refs []cellRef
 		if m.prune {
-			refs = cellsWithin(q.lat, q.lon, q.cosLat, q.reach[mode], sc.cells[:0])
+			sc.cells, sc.blocks = cellsWithin(b.cells, b.blockN, q.lat, q.lon, q.cosLat, q.reach[mode], sc.cells[:0], sc.blocks[:0])
 		} else {
-			refs = allCells(sc.cells[:0])
+			sc.cells = allCells(b.cells, sc.cells[:0])
 		}
-		sc.cells = refs
 		visited, visitedExpired := 0, 0
-		for _, ref := range refs {
+		for _, ref := range sc.cells {
 			cell := b.cells[ref.cell]
 			visited += len(cell)
+			// No post in the cell is nearer than ref.lb: its commute takes at least tmin.
+			tmin, _ := travelMinutes(max(0, ref.lb-geoMargin(ref.lb)), q.modes)
 			for i := range cell {
 				p := &cell[i]
 				if p.closes < today {
@@ -473,15 +468,16 @@ func (m *Matcher) scanPosts(q *seekerQ, today int32, sc *scratch, top *topK, gap
 					visitedExpired++
 					continue
 				}
-				minutes, tmode := -1.0, int8(-1)
-				if !ref.inside {
-					minutes, tmode = q.travelTo(p.lat, p.lon, p.cosLat)
-					if !(minutes <= limit) {
-						excl[RuleCommute]++
-						continue
-					}
+				if ref.inside {
+					m.consider(q, p, -1, -1, tmin, sc.levels, top, gaps, excl)
+					continue
 				}
-				consider(p, minutes, tmode)
+				minutes, tmode := q.travelTo(p.lat, p.lon, p.cosLat)
+				if !(minutes <= limit) {
+					excl[RuleCommute]++
+					continue
+				}
+				m.consider(q, p, minutes, tmode, tmin, sc.levels, top, gaps, excl)
 			}
 		}
 		exp := b.expired(today) - visitedExpired
@@ -490,25 +486,57 @@ func (m *Matcher) scanPosts(q *seekerQ, today int32, sc *scratch, top *topK, gap
 	}
 }
 
-func allCells(buf []cellRef) []cellRef {
-	for c := range gridCells + 1 {
+// consider applies rules 3–7 to a post that passes rules 1 and 2 and offers
+// it to top (a match) or gaps (a gap).
+func (m *Matcher) consider(q *seekerQ, p *postC, minutes float64, tmode int8, tmin float64, levels []int8, top *topK, gaps *gapSet, excl *[8]int) {
+	rule, missing := q.postRest(p, levels)
+	if rule != 0 {
+		excl[rule]++
+	}
+	switch {
+	case rule == 0 && gaps == nil:
+		m.offer(q, p, levels, minutes, tmode, tmin, top)
+	case rule == RuleSkills && gaps != nil && missing <= MaxGapSkills:
+		gaps.total++
+		gaps.keys[missingKey(p, levels)]++
+		m.offer(q, p, levels, minutes, tmode, tmin, gaps.top)
+	}
+}
+
+func allCells[T any](cells [][]T, buf []cellRef) []cellRef {
+	for c := range cells {
 		buf = append(buf, cellRef{cell: int32(c)})
 	}
 	return buf
 }
 
 // offer scores a post and offers it to top. minutes < 0 means the commute is
-// not computed yet (the post's cell is wholly within reach): then the score
-// bound with a perfect commute decides first whether it is worth computing.
-func (m *Matcher) offer(q *seekerQ, p *postC, levels []int8, minutes float64, tmode int8, top *topK) {
-	f := q.postFactors(p, levels)
+// not computed yet (the post's cell is wholly within reach); tmin is a lower
+// bound on it. Before reading the post's skills or computing its commute,
+// score bounds with the best possible skills and commute factors decide
+// whether the post could still enter: factors are at most 1, the commute
+// factor falls with the minutes, and rounding is monotone, so a post whose
+// bound is below the k-th score, or equal to it with a longer commute, cannot.
+func (m *Matcher) offer(q *seekerQ, p *postC, levels []int8, minutes float64, tmode int8, tmin float64, top *topK) {
+	remote := p.mode == modeRemote
+	limit := q.limitFor(p.mode)
+	f := factors{
+		fit:  fitFactor(countOverByOne(q.capP, p.dem)),
+		acc:  accFactor(q.wished, p.offered),
+		pref: prefFactor(p.wage, q.minWage),
+	}
+	cmax := commuteFactor(remote, tmin, limit)
+	if m.prune && top.hopeless(Score(1, f.fit, cmax, f.acc, f.pref), tmin) {
+		return
+	}
+	f.skills = postSkillsFactor(p.skills, levels)
 	if minutes < 0 {
-		if m.prune && !top.admits(f.scoreBound()) {
+		if m.prune && top.hopeless(Score(f.skills, f.fit, cmax, f.acc, f.pref), tmin) {
 			return
 		}
 		minutes, tmode = q.travelTo(p.lat, p.lon, p.cosLat)
 	}
-	f.commute = commuteFactor(p.mode == modeRemote, minutes, q.limitFor(p.mode))
+	f.commute = commuteFactor(remote, minutes, limit)
 	s := f.score()
 	if !top.admits(s) {
 		return
@@ -595,10 +623,13 @@ func (m *Matcher) Candidates(postID string, limit int, keep func(*SeekerInfo) bo
 					}
 				}
 			}
-			q.setLevels(levels)
-			rule, _ := q.postRest(p, levels)
-			if rule != 0 {
+			if rule := q.postAccess(p); rule != 0 {
 				excl[rule]++
+				continue
+			}
+			q.setLevels(levels)
+			if q.missingSkills(p, levels) > 0 {
+				excl[RuleSkills]++
 				q.clearLevels(levels)
 				continue
 			}

@@ -165,6 +165,16 @@ func (t *topK) full() bool { return len(t.h) >= t.k }
 // beats says whether a hit with this score bound could still enter (ties may win on commute or id).
 func (t *topK) admits(bound float64) bool { return len(t.h) < t.k || bound >= t.h[0].score }
 
+// hopeless says whether no hit with a score at most bound and a commute of at
+// least minutes can enter a full top-k.
+func (t *topK) hopeless(bound, minutes float64) bool {
+	if len(t.h) < t.k {
+		return false
+	}
+	w := &t.h[0]
+	return bound < w.score || (bound == w.score && minutes > w.minutes)
+}
+
 func (t *topK) offer(x hit) {
 	if t.k <= 0 {
 		return
