@@ -211,7 +211,7 @@ type seekerQ struct {
 	limit            [2]float64 // commute limit L for onsite and hybrid work
 	reach            [2]float64 // km reachable within L, -1 when nothing is
 	capP             uint64     // packed capacity
-	has              [2]uint64  // skills held at level ≥ 1, ≥ 2, see maskCodes
+	has              [3]uint64  // skills held at level ≥ 1, ≥ 2, ≥ 3, see maskCodes
 	skills           []qskill
 	minWage          int32
 	maxWeekly        int32
@@ -262,8 +262,23 @@ func compileSeeker(s *Seeker, code codeOf) seekerQ {
 		if sk.level >= 2 {
 			q.has[1] |= bit
 		}
+		if sk.level >= 3 {
+			q.has[2] |= bit
+		}
 	}
 	return q
+}
+
+// have is the seeker's level of a skill: from the masks when they are exact,
+// else from levels (see setLevels).
+func (q *seekerQ) have(code uint32, levels []int8) int8 {
+	if !q.hasExact {
+		return levels[code]
+	}
+	if code >= maskCodes {
+		return 0
+	}
+	return int8(q.has[0]>>code&1 + q.has[1]>>code&1 + q.has[2]>>code&1)
 }
 
 // setLevels writes the seeker's skill levels into a dense table indexed by skill code.

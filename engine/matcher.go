@@ -88,23 +88,26 @@ func (b *postBox) expired(today int32) int {
 	return n
 }
 
-// seekerSlot is where a seeker's compact form lives, with what callers filter on.
+// seekerSlot is where a seeker's compact form lives.
 type seekerSlot struct {
-	info      SeekerInfo
+	id        string
 	box       uint8 // 0 pool, 1 idle
 	cell, pos int32
 }
 
-// seekerBox holds seekers by home cell; maxReach bounds the reach of the
-// seekers in a cell (onsite, hybrid) so far-away cells are skipped whole.
+// seekerBox holds seekers by home cell, and alongside, in the same order, what
+// callers filter candidates on (so a scan reads both sequentially); maxReach
+// bounds the reach of the seekers in a cell (onsite, hybrid) so far-away cells
+// are skipped whole.
 type seekerBox struct {
 	cells    [][]seekerQ
+	infos    [][]SeekerInfo
 	maxReach [][2]float64
 	n        int
 }
 
 func newSeekerBox(cells int) seekerBox {
-	return seekerBox{cells: make([][]seekerQ, cells), maxReach: make([][2]float64, cells)}
+	return seekerBox{cells: make([][]seekerQ, cells), infos: make([][]SeekerInfo, cells), maxReach: make([][2]float64, cells)}
 }
 
 type scratch struct {
@@ -291,20 +294,18 @@ func (m *Matcher) upsertSeeker(s *Seeker) {
 	if inPool(s) {
 		box, b, cell = 0, &m.pool, cellOf(q.lat, q.lon)
 	}
+	id := m.seekers[slot].id
+	if id == "" {
+		id = strings.Clone(s.ID)
+	}
 	b.cells[cell] = append(b.cells[cell], q)
+	b.infos[cell] = append(b.infos[cell], SeekerInfo{ID: id, Street: strings.Clone(s.Street),
+		CounsellorID: strings.Clone(s.CounsellorID), Status: strings.Clone(s.Status), Consent: s.Consent.ShareWithEmployers})
 	b.n++
 	for i := range 2 {
 		b.maxReach[cell][i] = math.Max(b.maxReach[cell][i], q.reach[i])
 	}
-	id := m.seekers[slot].info.ID
-	if id == "" {
-		id = strings.Clone(s.ID)
-	}
-	m.seekers[slot] = seekerSlot{
-		info: SeekerInfo{ID: id, Street: strings.Clone(s.Street), CounsellorID: strings.Clone(s.CounsellorID),
-			Status: strings.Clone(s.Status), Consent: s.Consent.ShareWithEmployers},
-		box: box, cell: cell, pos: int32(len(b.cells[cell]) - 1),
-	}
+	m.seekers[slot] = seekerSlot{id: id, box: box, cell: cell, pos: int32(len(b.cells[cell]) - 1)}
 }
 
 func (m *Matcher) seekerBox(box uint8) *seekerBox {
@@ -319,14 +320,14 @@ func (m *Matcher) seekerBox(box uint8) *seekerBox {
 func (m *Matcher) removeSeeker(slot int32) {
 	s := &m.seekers[slot]
 	b := m.seekerBox(s.box)
-	cell := b.cells[s.cell]
+	cell, infos := b.cells[s.cell], b.infos[s.cell]
 	last := len(cell) - 1
 	if int(s.pos) != last {
-		cell[s.pos] = cell[last]
+		cell[s.pos], infos[s.pos] = cell[last], infos[last]
 		m.seekers[cell[s.pos].slot].pos = s.pos
 	}
-	cell[last] = seekerQ{}
-	b.cells[s.cell] = cell[:last]
+	cell[last], infos[last] = seekerQ{}, SeekerInfo{}
+	b.cells[s.cell], b.infos[s.cell] = cell[:last], infos[:last]
 	b.n--
 }
 
@@ -348,7 +349,8 @@ func (m *Matcher) Seeker(id string) (SeekerInfo, bool) {
 	if !ok {
 		return SeekerInfo{}, false
 	}
-	return m.seekers[slot].info, true
+	ss := &m.seekers[slot]
+	return m.seekerBox(ss.box).infos[ss.cell][ss.pos], true
 }
 
 // getScratch lends per-query buffers; levels is all zero and as long as the skill codes.
@@ -529,7 +531,7 @@ func (m *Matcher) offer(q *seekerQ, p *postC, levels []int8, minutes float64, tm
 	if m.prune && top.hopeless(Score(1, f.fit, cmax, f.acc, f.pref), tmin) {
 		return
 	}
-	f.skills = postSkillsFactor(p.skills, levels)
+	f.skills = q.postSkillsFactor(p.skills, levels)
 	if minutes < 0 {
 		if m.prune && top.hopeless(Score(f.skills, f.fit, cmax, f.acc, f.pref), tmin) {
 			return
@@ -561,9 +563,9 @@ func (m *Matcher) Candidates(postID string, limit int, keep func(*SeekerInfo) bo
 		if _, closed := m.closed[postID]; !ok && !closed {
 			return nil, Errorf(ENOTFOUND, "post %s not found", postID)
 		}
-		for _, cell := range m.pool.cells {
-			for i := range cell {
-				if keep == nil || keep(&m.seekers[cell[i].slot].info) {
+		for _, infos := range m.pool.infos {
+			for i := range infos {
+				if keep == nil || keep(&infos[i]) {
 					excl[RuleOpen]++
 				}
 			}
@@ -594,9 +596,10 @@ func (m *Matcher) Candidates(postID string, limit int, keep func(*SeekerInfo) bo
 				continue
 			}
 		}
+		infos := m.pool.infos[ci]
 		for i := range cell {
 			q := &cell[i]
-			if keep != nil && !keep(&m.seekers[q.slot].info) {
+			if keep != nil && !keep(&infos[i]) {
 				continue
 			}
 			minutes, tmode := -1.0, int8(-1)
@@ -627,14 +630,21 @@ func (m *Matcher) Candidates(postID string, limit int, keep func(*SeekerInfo) bo
 				excl[rule]++
 				continue
 			}
-			q.setLevels(levels)
-			if q.missingSkills(p, levels) > 0 {
-				excl[RuleSkills]++
+			if !q.hasExact { // masks are not enough: a dense table of levels
+				q.setLevels(levels)
+			}
+			missing := q.missingSkills(p, levels)
+			var f factors
+			if missing == 0 {
+				f = q.postFactors(p, levels)
+			}
+			if !q.hasExact {
 				q.clearLevels(levels)
+			}
+			if missing > 0 {
+				excl[RuleSkills]++
 				continue
 			}
-			f := q.postFactors(p, levels)
-			q.clearLevels(levels)
 			if minutes < 0 {
 				if m.prune && !top.admits(f.scoreBound()) {
 					continue
@@ -643,7 +653,7 @@ func (m *Matcher) Candidates(postID string, limit int, keep func(*SeekerInfo) bo
 			}
 			f.commute = commuteFactor(remote, minutes, q.limit[limitIdx])
 			if s := f.score(); top.admits(s) {
-				top.offer(hit{f: f, score: s, minutes: minutes, mode: tmode, id: m.seekers[q.slot].info.ID, ref: q.slot})
+				top.offer(hit{f: f, score: s, minutes: minutes, mode: tmode, id: infos[i].ID, ref: q.slot})
 			}
 		}
 	}

@@ -56,7 +56,7 @@ func clampHave(v int8) int8 { return min(max(v, 0), 3) }
 
 // postSkillsFactor is (Σ_required min(1, have/n) + 0.5 Σ_nice min(1, have/n)) /
 // (n_required + 0.5 n_nice), 1 when the post lists no skills.
-func postSkillsFactor(ps []pskill, levels []int8) float64 {
+func (q *seekerQ) postSkillsFactor(ps []pskill, levels []int8) float64 {
 	if len(ps) == 0 {
 		return 1
 	}
@@ -64,7 +64,7 @@ func postSkillsFactor(ps []pskill, levels []int8) float64 {
 	var nReq, nNice int
 	for i := range ps {
 		s := &ps[i]
-		r := skillRatio[clampHave(levels[s.code])][s.level]
+		r := skillRatio[clampHave(q.have(s.code, levels))][s.level]
 		if s.required {
 			req += r
 			nReq++
@@ -113,7 +113,7 @@ func prefFactor(wage, minWage int32) float64 {
 // postFactors are the factors of a post for a seeker, except the commute.
 func (q *seekerQ) postFactors(p *postC, levels []int8) factors {
 	return factors{
-		skills: postSkillsFactor(p.skills, levels),
+		skills: q.postSkillsFactor(p.skills, levels),
 		fit:    fitFactor(countOverByOne(q.capP, p.dem)),
 		acc:    accFactor(q.wished, p.offered),
 		pref:   prefFactor(p.wage, q.minWage),
