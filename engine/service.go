@@ -27,6 +27,10 @@ type Service struct {
 	employers map[string]*Employer
 	users     map[string]*User
 	lastRev   int64 // highest rev seen by this process, for polling a shared database
+
+	training training // enrollments and inbox in memory (training.go)
+	// Jobs lists and runs the scheduled jobs; nil when no scheduler is wired.
+	Jobs JobRunner
 }
 
 // NewService wires a service; call Load before serving.
@@ -81,6 +85,9 @@ func (s *Service) Load(ctx context.Context) (LoadStats, error) {
 			st.IndexApplied += len(delta)
 		}
 	}
+	if err := s.loadTraining(ctx); err != nil {
+		return st, err
+	}
 	return st, nil
 }
 
@@ -106,7 +113,8 @@ func (s *Service) Poll(ctx context.Context) (int, error) {
 		}
 		n += len(batch)
 	}
-	return n, nil
+	m, err := s.pollTraining(ctx)
+	return n + m, err
 }
 
 func (s *Service) remember(kind Kind, r Record) {

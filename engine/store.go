@@ -18,6 +18,9 @@ const (
 	KindPost     Kind = "post"
 	KindClass    Kind = "class"
 	KindUser     Kind = "user"
+	// KindEnrollment is a seeker's place in a class; not in Kinds: enrollments
+	// are created through Service.Enroll (a seat claim), never imported.
+	KindEnrollment Kind = "enrollment"
 )
 
 // Kinds lists the importable kinds in dependency order: a record comes after the records it names
@@ -42,6 +45,8 @@ func NewRecord(k Kind) Record {
 		return &Class{}
 	case KindUser:
 		return &User{}
+	case KindEnrollment:
+		return &Enrollment{}
 	}
 	return nil
 }
@@ -75,6 +80,9 @@ type Store interface {
 	// Audit appends an entry to the audit log; AuditLog lists entries newest first.
 	Audit(ctx context.Context, e *AuditEntry) error
 	AuditLog(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
+
+	// TrainingStore keeps seat claims, enrollments, xAPI statements and the inbox (training.go).
+	TrainingStore
 }
 
 // AuditQuery filters the audit log; Before pages on the entry id.

@@ -101,15 +101,20 @@ func (s *Store) Replace(ctx context.Context, kind engine.Kind, r engine.Record) 
 	coll := s.db.Collection(c)
 	doc := s.document(r)
 
+	if kind == engine.KindClass {
+		conditional.Lock() // against seat claims (training.go)
+		defer conditional.Unlock()
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var old struct {
 		CreatedAt      time.Time `bson:"createdAt"`
 		Username       string    `bson:"username"`
 		ResidentIDHash string    `bson:"residentIdHash"`
+		SeatsTaken     int       `bson:"seatsTaken"`
 	}
 	err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: m.ID}},
-		options.FindOne().SetProjection(bson.D{{Key: "createdAt", Value: 1}, {Key: "username", Value: 1}, {Key: "residentIdHash", Value: 1}}),
+		options.FindOne().SetProjection(bson.D{{Key: "createdAt", Value: 1}, {Key: "username", Value: 1}, {Key: "residentIdHash", Value: 1}, {Key: "seatsTaken", Value: 1}}),
 	).Decode(&old)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return notFound(kind, m.ID)
@@ -134,12 +139,24 @@ func (s *Store) Replace(ctx context.Context, kind engine.Kind, r engine.Record) 
 		}
 	}
 
+	filter := bson.D{{Key: "_id", Value: m.ID}}
+	if cl, ok := doc.(*engine.Class); ok {
+		// Only ClaimSeat and ReleaseSeat change the seats taken: a replace
+		// (an admin's PATCH, a re-import) keeps the stored count, and only if
+		// it did not change since it was read (another process's claim).
+		if cl.Seats < old.SeatsTaken {
+			return &engine.Error{Code: engine.EINVALID, Message: "validation failed",
+				Fields: []engine.FieldError{{Field: "seats", Message: fmt.Sprintf("must be at least the %d seats taken", old.SeatsTaken)}}}
+		}
+		cl.SeatsTaken = old.SeatsTaken
+		filter = append(filter, bson.E{Key: "seatsTaken", Value: old.SeatsTaken})
+	}
 	if m.Rev, err = s.nextRev(ctx); err != nil {
 		return fmt.Errorf("replace %s %s: %w", kind, m.ID, err)
 	}
 	m.CreatedAt = dbTime(old.CreatedAt)
 	m.UpdatedAt = s.now()
-	res, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: m.ID}}, doc)
+	res, err := coll.ReplaceOne(ctx, filter, doc)
 	if isDuplicate(err) {
 		if cerr := s.conflict(ctx, kind, r, false); cerr != nil {
 			return cerr
@@ -148,6 +165,9 @@ func (s *Store) Replace(ctx context.Context, kind engine.Kind, r engine.Record) 
 	}
 	if err != nil {
 		return fmt.Errorf("replace %s %s: %w", kind, m.ID, err)
+	}
+	if res.MatchedCount == 0 && kind == engine.KindClass {
+		return engine.Errorf(engine.ECONFLICT, "class %s: a seat was claimed meanwhile; try again", m.ID)
 	}
 	if res.MatchedCount == 0 {
 		return notFound(kind, m.ID)

@@ -26,6 +26,12 @@ const (
 	collSessions = "sessions"
 	collAudit    = "audit"
 	collCounters = "counters"
+	// Training and scheduling (training.go, jobs.go).
+	collStatements = "statements"
+	collInbox      = "inbox"
+	collMatchSets  = "matchsets"
+	collJobs       = "jobs"
+	collJobRuns    = "jobruns"
 )
 
 // collections maps each record kind to its collection.
@@ -36,6 +42,8 @@ var collections = map[engine.Kind]string{
 	engine.KindPost:     "posts",
 	engine.KindClass:    "classes",
 	engine.KindUser:     "users",
+
+	engine.KindEnrollment: "enrollments",
 }
 
 // Store implements engine.Store on the MongoDB driver, against MongoDB or the
@@ -117,6 +125,9 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		if c := collections[kind]; indexes[c] == nil {
 			indexes[c] = []mongo.IndexModel{byRev}
 		}
+	}
+	for coll, models := range trainingIndexes(byRev) {
+		indexes[coll] = models
 	}
 	// One index per command: FerretDB v1.24 panics when a createIndexes
 	// command repeats two or more indexes that already exist.

@@ -1,0 +1,225 @@
+package engine
+
+import (
+	"math"
+	"slices"
+	"time"
+)
+
+// Enrollment statuses (DESIGN §3). Passed, failed and withdrawn are final.
+const (
+	EnrollmentEnrolled  = "enrolled"
+	EnrollmentActive    = "active"
+	EnrollmentCompleted = "completed"
+	EnrollmentPassed    = "passed"
+	EnrollmentFailed    = "failed"
+	EnrollmentWithdrawn = "withdrawn"
+	EnrollmentInactive  = "inactive"
+)
+
+// EnrollmentStatuses lists the statuses in the order an enrollment usually meets them.
+var EnrollmentStatuses = []string{EnrollmentEnrolled, EnrollmentActive, EnrollmentCompleted, EnrollmentPassed,
+	EnrollmentFailed, EnrollmentWithdrawn, EnrollmentInactive}
+
+// InactiveAfter is how long an enrollment may go without a statement while its class runs.
+const InactiveAfter = 14 * 24 * time.Hour
+
+// Enrollment is a seeker's place in a class. What the trainee did is the log
+// of progress events the xAPI statements appended, in arrival order; the
+// per-module progress, overall progress and score are folded from it (Fold),
+// so that appending is one atomic $push and no two writers can lose each
+// other's progress. Status is changed by the training-outcomes job only.
+type Enrollment struct {
+	Meta       `bson:",inline"`
+	SeekerID   string          `json:"seekerId" bson:"seekerId"`
+	ClassID    string          `json:"classId" bson:"classId"`
+	Status     string          `json:"status" bson:"status"`
+	StatusAt   time.Time       `json:"statusAt" bson:"statusAt"`
+	OutcomeAt  *time.Time      `json:"outcomeAt,omitempty" bson:"outcomeAt,omitempty"`
+	EnrolledBy string          `json:"enrolledBy,omitempty" bson:"enrolledBy,omitempty"`
+	Log        []ProgressEvent `json:"log" bson:"log"`
+}
+
+// ProgressEvent is what one xAPI statement says about one module, kept in the
+// enrollment's log (short BSON names: an enrollment may hold hundreds).
+type ProgressEvent struct {
+	Statement string    `json:"statement" bson:"st"`
+	Module    string    `json:"module" bson:"m"`
+	Verb      string    `json:"verb" bson:"v"`
+	Progress  *int      `json:"progress,omitempty" bson:"p,omitempty"`
+	Completed bool      `json:"completed,omitempty" bson:"c,omitempty"`
+	Success   *bool     `json:"success,omitempty" bson:"ok,omitempty"`
+	Score     *float64  `json:"score,omitempty" bson:"s,omitempty"`
+	At        time.Time `json:"at" bson:"t"`
+}
+
+// ModuleProgress is a trainee's state in one module: the highest progress
+// reported, whether it was completed (or passed), and the best scaled score.
+type ModuleProgress struct {
+	Progress  int      `json:"progress"`
+	Completed bool     `json:"completed"`
+	Score     *float64 `json:"score,omitempty"`
+}
+
+// Progress is an enrollment's log folded against its class.
+type Progress struct {
+	Modules map[string]ModuleProgress `json:"modules"`
+	// Progress is the mean progress over the required modules (all modules
+	// when none is required): Moodle's completed ÷ tracked rule.
+	Progress float64 `json:"progress"`
+	// Score is the mean of the best scores of the modules that reported one.
+	Score        *float64   `json:"score,omitempty"`
+	LastActivity *time.Time `json:"lastActivity,omitempty"`
+	Statements   int        `json:"statements"`
+	// Next is the first required module not completed, else the first optional one.
+	Next *Module `json:"next,omitempty"`
+}
+
+// Fold computes an enrollment's progress from its log. A statement that
+// appears twice in the log counts once; every value only grows, so the order
+// of the events does not matter.
+func Fold(log []ProgressEvent, c *Class) Progress {
+	p := Progress{Modules: make(map[string]ModuleProgress, len(c.Modules))}
+	known := make(map[string]bool, len(c.Modules))
+	for _, m := range c.Modules {
+		known[m.ID] = true
+	}
+	seen := make(map[string]bool, len(log))
+	var last time.Time
+	for _, ev := range log {
+		if seen[ev.Statement] {
+			continue
+		}
+		seen[ev.Statement] = true
+		p.Statements++
+		if ev.At.After(last) {
+			last = ev.At
+		}
+		if !known[ev.Module] {
+			continue
+		}
+		mp := p.Modules[ev.Module]
+		if ev.Progress != nil {
+			mp.Progress = max(mp.Progress, min(max(*ev.Progress, 0), 100))
+		}
+		if ev.Completed {
+			mp.Completed = true
+			mp.Progress = 100
+		}
+		if ev.Score != nil && (mp.Score == nil || *ev.Score > *mp.Score) {
+			s := *ev.Score
+			mp.Score = &s
+		}
+		p.Modules[ev.Module] = mp
+	}
+	if !last.IsZero() {
+		p.LastActivity = &last
+	}
+	tracked := 0
+	hasRequired := slices.ContainsFunc(c.Modules, func(m Module) bool { return m.Required })
+	sum, scored, scoreSum := 0, 0, 0.0
+	for _, m := range c.Modules {
+		mp := p.Modules[m.ID]
+		if mp.Score != nil {
+			scored++
+			scoreSum += *mp.Score
+		}
+		if hasRequired && !m.Required {
+			continue
+		}
+		tracked++
+		sum += mp.Progress
+	}
+	if tracked > 0 {
+		p.Progress = float64(sum) / float64(tracked)
+	}
+	if scored > 0 {
+		s := scoreSum / float64(scored)
+		p.Score = &s
+	}
+	p.Next = nextModule(c, p.Modules)
+	return p
+}
+
+func nextModule(c *Class, mods map[string]ModuleProgress) *Module {
+	for _, required := range []bool{true, false} {
+		for i := range c.Modules {
+			if m := &c.Modules[i]; m.Required == required && !mods[m.ID].Completed {
+				next := *m
+				return &next
+			}
+		}
+	}
+	return nil
+}
+
+// Final says whether an enrollment status is one no job changes.
+func Final(status string) bool {
+	return status == EnrollmentPassed || status == EnrollmentFailed || status == EnrollmentWithdrawn
+}
+
+// Outcome decides an enrollment's status at now (DESIGN §7, training-outcomes):
+// completed when progress reaches the class's minimum, passed when the score
+// also reaches the pass score (a class with pass score 0 has no assessment);
+// failed when the class has ended without both; inactive after 14 days
+// without a statement while the class runs (counted from the later of
+// enrolling and the class's first day when there was none); active once a
+// statement arrived. Final statuses stay.
+func Outcome(e *Enrollment, p *Progress, c *Class, now time.Time) string {
+	if Final(e.Status) {
+		return e.Status
+	}
+	today := now.In(Shanghai).Format(time.DateOnly)
+	ended := c.Ends != "" && today > c.Ends
+	if p.Statements > 0 && p.Progress >= float64(c.Completion.MinProgress) {
+		switch {
+		case c.Completion.PassScore == 0 || (p.Score != nil && *p.Score >= c.Completion.PassScore):
+			return EnrollmentPassed
+		case ended:
+			return EnrollmentFailed
+		}
+		return EnrollmentCompleted
+	}
+	if ended {
+		return EnrollmentFailed
+	}
+	if running := c.Starts != "" && today >= c.Starts; running {
+		ref := e.CreatedAt
+		if start, err := time.ParseInLocation(time.DateOnly, c.Starts, Shanghai); err == nil && start.After(ref) {
+			ref = start
+		}
+		if p.LastActivity != nil && p.LastActivity.After(ref) {
+			ref = *p.LastActivity
+		}
+		if now.Sub(ref) >= InactiveAfter {
+			return EnrollmentInactive
+		}
+	}
+	if p.Statements > 0 {
+		return EnrollmentActive
+	}
+	return EnrollmentEnrolled
+}
+
+// EnrollmentView is an enrollment as the API shows it: the stored record
+// without its log, its progress folded, and its class's title.
+type EnrollmentView struct {
+	Meta
+	SeekerID   string     `json:"seekerId"`
+	ClassID    string     `json:"classId"`
+	ClassTitle string     `json:"classTitle"`
+	Status     string     `json:"status"`
+	StatusAt   time.Time  `json:"statusAt"`
+	OutcomeAt  *time.Time `json:"outcomeAt,omitempty"`
+	EnrolledBy string     `json:"enrolledBy,omitempty"`
+	Progress
+}
+
+// View folds the enrollment against its class for display. Progress is
+// rounded down to one decimal, so 79.96 never shows as a completed 80.
+func (e *Enrollment) View(c *Class) *EnrollmentView {
+	p := Fold(e.Log, c)
+	p.Progress = math.Floor(p.Progress*10) / 10
+	return &EnrollmentView{Meta: e.Meta, SeekerID: e.SeekerID, ClassID: e.ClassID, ClassTitle: c.Title,
+		Status: e.Status, StatusAt: e.StatusAt, OutcomeAt: e.OutcomeAt, EnrolledBy: e.EnrolledBy, Progress: p}
+}

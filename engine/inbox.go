@@ -1,0 +1,77 @@
+package engine
+
+import "time"
+
+// Inbox item kinds.
+const (
+	InboxPassed     = "passed"      // a seeker passed a class; Matches lists the new matches
+	InboxFailed     = "failed"      // a class ended without the seeker completing or passing it
+	InboxInactive   = "inactive"    // no statement for 14 days while the class runs
+	InboxNewMatches = "new-matches" // the nightly rematch found posts new to the seeker's top matches
+)
+
+// InboxItem is a note to a counsellor about one of their seekers, written by
+// the scheduled jobs. Its id is derived from what it reports, so a job that
+// runs twice writes it once.
+type InboxItem struct {
+	ID           string       `json:"id" bson:"_id"`
+	CounsellorID string       `json:"counsellorId" bson:"counsellorId"`
+	SeekerID     string       `json:"seekerId" bson:"seekerId"`
+	SeekerName   string       `json:"seekerName,omitempty" bson:"seekerName,omitempty"`
+	Kind         string       `json:"kind" bson:"kind"`
+	EnrollmentID string       `json:"enrollmentId,omitempty" bson:"enrollmentId,omitempty"`
+	ClassID      string       `json:"classId,omitempty" bson:"classId,omitempty"`
+	ClassTitle   string       `json:"classTitle,omitempty" bson:"classTitle,omitempty"`
+	Text         Note         `json:"text" bson:"text"`
+	Matches      []InboxMatch `json:"matches,omitempty" bson:"matches,omitempty"`
+	At           time.Time    `json:"at" bson:"at"`
+	Rev          int64        `json:"rev" bson:"rev"`
+}
+
+// InboxMatch is a post named in an inbox item.
+type InboxMatch struct {
+	ID    string  `json:"id" bson:"id"`
+	Title string  `json:"title" bson:"title"`
+	Score float64 `json:"score" bson:"score"`
+}
+
+// MatchSet is the top matches a seeker was last told about, so that the
+// rematch job and a passed class report only posts that are new.
+type MatchSet struct {
+	SeekerID string    `json:"seekerId" bson:"_id"`
+	Posts    []string  `json:"posts" bson:"posts"`
+	At       time.Time `json:"at" bson:"at"`
+}
+
+// NewMatches returns the results whose ids were not in the last set.
+func (ms *MatchSet) NewMatches(results []MatchResult) []MatchResult {
+	old := make(map[string]bool, len(ms.Posts))
+	for _, id := range ms.Posts {
+		old[id] = true
+	}
+	var out []MatchResult
+	for _, r := range results {
+		if !old[r.ID] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// MatchIDs lists the ids of match results in order.
+func MatchIDs(results []MatchResult) []string {
+	ids := make([]string, len(results))
+	for i, r := range results {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// InboxMatches turns match results into the posts an inbox item names.
+func InboxMatches(results []MatchResult) []InboxMatch {
+	out := make([]InboxMatch, len(results))
+	for i, r := range results {
+		out[i] = InboxMatch{ID: r.ID, Title: r.Title, Score: r.Score}
+	}
+	return out
+}

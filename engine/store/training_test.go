@@ -1,0 +1,212 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"jobbridge/engine"
+)
+
+func TestClaimSeat(t *testing.T) {
+	t.Parallel()
+	s := MustOpen(t)
+	ctx := context.Background()
+	c := newClass("c1")
+	c.Seats, c.SeatsTaken = 10, 0
+	MustCreate(t, s, engine.KindClass, c)
+
+	t.Run("concurrent claims never overbook", func(t *testing.T) {
+		var won, full atomic.Int32
+		var wg sync.WaitGroup
+		for range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := s.ClaimSeat(ctx, "c1")
+				switch engine.ErrorCode(err) {
+				case "":
+					won.Add(1)
+				case engine.ECONFLICT:
+					full.Add(1)
+				default:
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if won.Load() != 10 || full.Load() != 30 {
+			t.Fatalf("won %d, refused %d; want 10 and 30", won.Load(), full.Load())
+		}
+		var got engine.Class
+		if err := s.Get(ctx, engine.KindClass, "c1", &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.SeatsTaken != 10 || got.Rev <= c.Rev {
+			t.Fatalf("seatsTaken %d rev %d after claims", got.SeatsTaken, got.Rev)
+		}
+	})
+
+	t.Run("replace keeps the seats taken", func(t *testing.T) {
+		var cl engine.Class
+		if err := s.Get(ctx, engine.KindClass, "c1", &cl); err != nil {
+			t.Fatal(err)
+		}
+		cl.SeatsTaken, cl.Title, cl.Seats = 0, "改名", 12
+		if err := s.Replace(ctx, engine.KindClass, &cl); err != nil {
+			t.Fatal(err)
+		}
+		if cl.SeatsTaken != 10 {
+			t.Fatalf("replace wrote seatsTaken %d, want the stored 10", cl.SeatsTaken)
+		}
+		cl.Seats = 9
+		wantCode(t, s.Replace(ctx, engine.KindClass, &cl), engine.EINVALID, "validation")
+		if _, err := s.ReleaseSeat(ctx, "c1"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ClaimSeat(ctx, "c1")
+		if err != nil || got.SeatsTaken != 10 || got.Title != "改名" {
+			t.Fatalf("claim after release: %+v %v", got, err)
+		}
+	})
+
+	t.Run("closed class", func(t *testing.T) {
+		cl := newClass("c2")
+		cl.Status = "running"
+		MustCreate(t, s, engine.KindClass, cl)
+		_, err := s.ClaimSeat(ctx, "c2")
+		wantCode(t, err, engine.ECONFLICT, "not open")
+		_, err = s.ClaimSeat(ctx, "c-none")
+		wantCode(t, err, engine.ENOTFOUND)
+	})
+}
+
+func TestEnrollmentLog(t *testing.T) {
+	t.Parallel()
+	s := MustOpen(t)
+	ctx := context.Background()
+	e := &engine.Enrollment{Meta: engine.Meta{ID: "en-1"}, SeekerID: "s1", ClassID: "c1", Status: engine.EnrollmentEnrolled, Log: []engine.ProgressEvent{}}
+	MustCreate(t, s, engine.KindEnrollment, e)
+	dup := &engine.Enrollment{Meta: engine.Meta{ID: "en-2"}, SeekerID: "s1", ClassID: "c1", Status: engine.EnrollmentEnrolled}
+	wantCode(t, s.Create(ctx, engine.KindEnrollment, dup), engine.ECONFLICT)
+
+	var wg sync.WaitGroup
+	for i := range 25 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := i
+			ev := engine.ProgressEvent{Statement: fmt.Sprintf("st-%d", i), Module: "m1", Verb: "progressed", Progress: &p, At: time.Now()}
+			if _, err := s.AppendProgress(ctx, "en-1", []engine.ProgressEvent{ev}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	got, err := s.SetEnrollmentStatus(ctx, "en-1", engine.EnrollmentPassed, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Log) != 25 {
+		t.Fatalf("log has %d events after 25 concurrent appends", len(got.Log))
+	}
+	if got.Status != engine.EnrollmentPassed || got.OutcomeAt == nil || got.Rev <= e.Rev {
+		t.Fatalf("status write: %+v", got)
+	}
+	_, err = s.AppendProgress(ctx, "en-none", nil)
+	wantCode(t, err, engine.ENOTFOUND)
+}
+
+func TestStatementsAndInbox(t *testing.T) {
+	t.Parallel()
+	s := MustOpen(t)
+	ctx := context.Background()
+	p := 40
+	sts := []*engine.Statement{
+		{ID: "a", SeekerID: "s1", ClassID: "c1", ModuleID: "m1", Verb: "progressed", Progress: &p, Raw: `{"x":1}`, Timestamp: time.Now(), Stored: time.Now()},
+		{ID: "b", SeekerID: "s1", ClassID: "c1", ModuleID: "m1", Verb: "completed", Raw: `{"x":2}`, Timestamp: time.Now(), Stored: time.Now()},
+	}
+	if err := s.PutStatements(ctx, sts); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutStatements(ctx, sts[:1]); err != nil {
+		t.Fatalf("a repeat must be skipped, got %v", err)
+	}
+	known, err := s.KnownStatements(ctx, []string{"a", "b", "c"})
+	if err != nil || !known["a"] || !known["b"] || known["c"] {
+		t.Fatalf("known %v %v", known, err)
+	}
+	got, err := s.GetStatement(ctx, "a")
+	if err != nil || got.Raw != `{"x":1}` || *got.Progress != 40 {
+		t.Fatalf("get: %+v %v", got, err)
+	}
+
+	it := &engine.InboxItem{ID: "i1", CounsellorID: "u1", SeekerID: "s1", Kind: engine.InboxPassed, At: time.Now()}
+	if ok, err := s.PutInbox(ctx, it); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if ok, err := s.PutInbox(ctx, &engine.InboxItem{ID: "i1", At: time.Now()}); ok || err != nil {
+		t.Fatalf("a second item with one id: %v %v", ok, err)
+	}
+	n := 0
+	if err := s.EachInbox(ctx, it.Rev-1, func(*engine.InboxItem) error { n++; return nil }); err != nil || n != 1 {
+		t.Fatal(n, err)
+	}
+
+	if err := s.PutMatchSet(ctx, &engine.MatchSet{SeekerID: "s1", Posts: []string{"p1"}}); err != nil {
+		t.Fatal(err)
+	}
+	sets, err := s.MatchSets(ctx)
+	if err != nil || len(sets) != 1 || sets["s1"].Posts[0] != "p1" {
+		t.Fatalf("match sets %v %v", sets, err)
+	}
+}
+
+func TestLeases(t *testing.T) {
+	t.Parallel()
+	s := MustOpen(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 9, 1, 10, 0, 0, 0, engine.Shanghai)
+	slot := t0
+
+	ok, err := s.AcquireLease(ctx, "j", "a", &slot, t0, time.Minute)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if ok, _ := s.AcquireLease(ctx, "j", "b", nil, t0.Add(30*time.Second), time.Minute); ok {
+		t.Fatal("b took a held lease")
+	}
+	if ok, _ := s.RenewLease(ctx, "j", "b", t0.Add(time.Hour)); ok {
+		t.Fatal("b renewed a's lease")
+	}
+	run := &engine.JobRun{ID: "j@1", Job: "j", Slot: &slot, Owner: "a", StartedAt: t0, Result: engine.RunOK}
+	if err := s.StartRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, s.StartRun(ctx, &engine.JobRun{ID: "j@1", Job: "j"}), engine.ECONFLICT)
+	if err := s.ReleaseLease(ctx, "j", "a", t0.Add(time.Second), run); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.AcquireLease(ctx, "j", "b", &slot, t0.Add(2*time.Second), time.Minute); ok {
+		t.Fatal("b ran a slot that already ran")
+	}
+	next := slot.Add(time.Hour)
+	if ok, _ := s.AcquireLease(ctx, "j", "b", &next, next, time.Minute); !ok {
+		t.Fatal("b could not take the next slot")
+	}
+	if ok, _ := s.AcquireLease(ctx, "j", "a", nil, next.Add(2*time.Minute), time.Minute); !ok {
+		t.Fatal("an expired lease was not free")
+	}
+	wantCode(t, s.ReleaseLease(ctx, "j", "b", next, nil), engine.ECONFLICT, "lost")
+	st, err := s.JobState(ctx, "j")
+	if err != nil || st.Owner != "a" || !st.LastSlot.Equal(slot) || st.LastRun == nil || st.LastRun.ID != "j@1" {
+		t.Fatalf("state %+v %v", st, err)
+	}
+	runs, err := s.JobRuns(ctx, "j", 5)
+	if err != nil || len(runs) != 1 {
+		t.Fatal(runs, err)
+	}
+}

@@ -1,0 +1,491 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"sync"
+	"time"
+)
+
+// TrainingStore is the part of the store that tracks training: seat claims,
+// enrollments' progress logs, xAPI statements, the counsellors' inbox and the
+// match sets the inbox compares against. Every method works by _id only, or
+// is a one-pass scan for start-up and jobs.
+type TrainingStore interface {
+	// ClaimSeat takes one free seat of an open class in one atomic update and
+	// returns the class after it; ECONFLICT when the class is full or not open.
+	ClaimSeat(ctx context.Context, classID string) (*Class, error)
+	// ReleaseSeat gives a seat back and returns the class after it.
+	ReleaseSeat(ctx context.Context, classID string) (*Class, error)
+	// AppendProgress appends events to an enrollment's log in one atomic
+	// update (a $push) with the next rev, and returns the enrollment after it.
+	AppendProgress(ctx context.Context, enrollmentID string, events []ProgressEvent) (*Enrollment, error)
+	// SetEnrollmentStatus sets an enrollment's status and statusAt (and
+	// outcomeAt for a final status) with the next rev; its log is untouched.
+	SetEnrollmentStatus(ctx context.Context, id, status string, at time.Time) (*Enrollment, error)
+	// KnownStatements says which of the statement ids are already stored.
+	KnownStatements(ctx context.Context, ids []string) (map[string]bool, error)
+	// PutStatements stores statements; one whose id is stored already is left as it was.
+	PutStatements(ctx context.Context, sts []*Statement) error
+	// GetStatement loads a statement; ENOTFOUND when absent.
+	GetStatement(ctx context.Context, id string) (*Statement, error)
+	// PutInbox stores an inbox item with the next rev; false when its id is stored already.
+	PutInbox(ctx context.Context, item *InboxItem) (bool, error)
+	// EachInbox calls fn for every inbox item with rev > since, in rev order.
+	EachInbox(ctx context.Context, since int64, fn func(*InboxItem) error) error
+	// MatchSets loads every seeker's last match set in one pass.
+	MatchSets(ctx context.Context) (map[string]*MatchSet, error)
+	// GetMatchSet loads one seeker's match set; ENOTFOUND when there is none.
+	GetMatchSet(ctx context.Context, seekerID string) (*MatchSet, error)
+	// PutMatchSet writes a seeker's match set.
+	PutMatchSet(ctx context.Context, ms *MatchSet) error
+}
+
+// training is the Service's in-memory state for enrollments and the inbox:
+// every enrollment folded (without its log) and every inbox item, so lists
+// never filter in the database. It follows this process's writes at once and
+// other processes' writes through Poll. The zero value is ready to use.
+type training struct {
+	mu        sync.RWMutex
+	byID      map[string]*EnrollmentView
+	byPair    map[[2]string]string // seeker, class → enrollment id
+	inbox     map[string]*InboxItem
+	enrollRev int64
+	inboxRev  int64
+
+	locks [64]sync.Mutex // by seeker and class: one enrollment at a time per pair
+}
+
+func (t *training) putEnrollment(v *EnrollmentView) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.byID == nil {
+		t.byID, t.byPair = map[string]*EnrollmentView{}, map[[2]string]string{}
+	}
+	if old, ok := t.byID[v.ID]; ok && old.Rev > v.Rev {
+		return // a later write already applied
+	}
+	t.byID[v.ID] = v
+	t.byPair[[2]string{v.SeekerID, v.ClassID}] = v.ID
+	t.enrollRev = max(t.enrollRev, v.Rev)
+}
+
+func (t *training) putInbox(it *InboxItem) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.inbox == nil {
+		t.inbox = map[string]*InboxItem{}
+	}
+	t.inbox[it.ID] = it
+	t.inboxRev = max(t.inboxRev, it.Rev)
+}
+
+func (t *training) pairLock(seekerID, classID string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(seekerID))
+	h.Write([]byte{0})
+	h.Write([]byte(classID))
+	return &t.locks[h.Sum32()%uint32(len(t.locks))]
+}
+
+// enrollmentOf finds a seeker's enrollment in a class.
+func (t *training) enrollmentOf(seekerID, classID string) (*EnrollmentView, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	id, ok := t.byPair[[2]string{seekerID, classID}]
+	if !ok {
+		return nil, false
+	}
+	return t.byID[id], true
+}
+
+// classCache loads classes by id, each once.
+type classCache struct {
+	st Store
+	m  map[string]*Class
+}
+
+func (cc *classCache) get(ctx context.Context, id string) (*Class, error) {
+	if c, ok := cc.m[id]; ok {
+		return c, nil
+	}
+	var c Class
+	if err := cc.st.Get(ctx, KindClass, id, &c); err != nil {
+		return nil, err
+	}
+	if cc.m == nil {
+		cc.m = map[string]*Class{}
+	}
+	cc.m[id] = &c
+	return &c, nil
+}
+
+// loadTraining reads every enrollment and inbox item into memory (Load).
+func (s *Service) loadTraining(ctx context.Context) error {
+	classes := map[string]*Class{}
+	err := s.Store.Each(ctx, KindClass, 0, func(r Record) error {
+		c := r.(*Class)
+		classes[c.ID] = c
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load classes: %w", err)
+	}
+	cc := &classCache{st: s.Store, m: classes}
+	if _, err := s.followTraining(ctx, cc, 0, 0); err != nil {
+		return fmt.Errorf("load training: %w", err)
+	}
+	return nil
+}
+
+// pollTraining applies other processes' enrollment and inbox writes (Poll).
+func (s *Service) pollTraining(ctx context.Context) (int, error) {
+	s.training.mu.RLock()
+	er, ir := s.training.enrollRev, s.training.inboxRev
+	s.training.mu.RUnlock()
+	return s.followTraining(ctx, &classCache{st: s.Store}, er, ir)
+}
+
+func (s *Service) followTraining(ctx context.Context, cc *classCache, enrollSince, inboxSince int64) (int, error) {
+	n := 0
+	err := s.Store.Each(ctx, KindEnrollment, enrollSince, func(r Record) error {
+		e := r.(*Enrollment)
+		c, err := cc.get(ctx, e.ClassID)
+		if ErrorCode(err) == ENOTFOUND {
+			c, err = &Class{Meta: Meta{ID: e.ClassID}}, nil
+		}
+		if err != nil {
+			return err
+		}
+		s.training.putEnrollment(e.View(c))
+		n++
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	err = s.Store.EachInbox(ctx, inboxSince, func(it *InboxItem) error {
+		s.training.putInbox(it)
+		n++
+		return nil
+	})
+	return n, err
+}
+
+// NewEnrollmentID makes an id for an enrollment created without one.
+func NewEnrollmentID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return "en-" + hex.EncodeToString(b[:])
+}
+
+// Enroll puts a seeker in a class, by the user by: the seeker must not be
+// enrolled in it already, the class must pass the hard constraints of
+// DESIGN §4 for the seeker (the error names the one that fails), and one of
+// its seats is claimed in a single atomic update, so seats are never
+// overbooked however many requests race for them.
+func (s *Service) Enroll(ctx context.Context, e *Enrollment, by string) (*EnrollmentView, error) {
+	var p Problems
+	checkID(&p, e.ID)
+	if !ValidID(e.SeekerID) {
+		p.Add("seekerId", "is required")
+	}
+	if !ValidID(e.ClassID) {
+		p.Add("classId", "is required")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var sk Seeker
+	if err := s.Store.Get(ctx, KindSeeker, e.SeekerID, &sk); err != nil {
+		return nil, err
+	}
+	if sk.Erased {
+		return nil, &Error{Code: EINVALID, Message: "validation failed", Fields: []FieldError{{"seekerId", "the file was erased"}}}
+	}
+	mu := s.training.pairLock(e.SeekerID, e.ClassID)
+	mu.Lock()
+	defer mu.Unlock()
+	if old, ok := s.training.enrollmentOf(e.SeekerID, e.ClassID); ok {
+		return nil, Errorf(ECONFLICT, "seeker %s is already enrolled in class %s (enrollment %s, %s)", e.SeekerID, e.ClassID, old.ID, old.Status)
+	}
+	var c Class
+	if err := s.Store.Get(ctx, KindClass, e.ClassID, &c); err != nil {
+		return nil, err
+	}
+	if err := classAdmits(&sk, &c, Today(s.Clock)); err != nil {
+		return nil, err
+	}
+	claimed, err := s.Store.ClaimSeat(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.applied(ctx, KindClass, claimed); err != nil {
+		return nil, err
+	}
+	if e.ID == "" {
+		e.ID = NewEnrollmentID()
+	}
+	e.Meta = Meta{ID: e.ID}
+	e.Status, e.StatusAt, e.OutcomeAt, e.EnrolledBy = EnrollmentEnrolled, s.Clock.Now().UTC(), nil, by
+	e.Log = []ProgressEvent{}
+	if err := s.Store.Create(ctx, KindEnrollment, e); err != nil {
+		if released, rerr := s.Store.ReleaseSeat(context.WithoutCancel(ctx), c.ID); rerr == nil {
+			_ = s.applied(context.WithoutCancel(ctx), KindClass, released)
+		}
+		if ErrorCode(err) == ECONFLICT {
+			return nil, Errorf(ECONFLICT, "enrollment %s exists, or seeker %s is already enrolled in class %s", e.ID, e.SeekerID, e.ClassID)
+		}
+		return nil, err
+	}
+	v := e.View(claimed)
+	s.training.putEnrollment(v)
+	return v, nil
+}
+
+// classAdmits applies the hard constraints to one seeker and class and says
+// which one fails: rule 1 (closed, full or ended) is a conflict with the
+// class's state, rules 2–5 a mismatch between seeker and class.
+func classAdmits(sk *Seeker, c *Class, today string) error {
+	ev := EvaluateClass(sk, c, today)
+	switch {
+	case ev.Rule == 0:
+		return nil
+	case ev.Rule == RuleOpen:
+		why := "it is " + c.Status
+		switch {
+		case c.Status == "open" && c.SeatsTaken >= c.Seats:
+			why = "no seat is free"
+		case c.Status == "open":
+			why = "it ended on " + c.Ends
+		}
+		return Errorf(ECONFLICT, "class %s does not take enrollments: %s (hard constraint 1)", c.ID, why)
+	}
+	n := RuleNames[ev.Rule]
+	return &Error{Code: EINVALID, Message: fmt.Sprintf("seeker %s cannot take class %s: hard constraint %d, %s", sk.ID, c.ID, ev.Rule, n.En),
+		Fields: []FieldError{{"classId", fmt.Sprintf("hard constraint %d: %s (%s)", ev.Rule, n.En, n.Zh)}}}
+}
+
+// Enrollment loads an enrollment from the store and folds it against its class.
+func (s *Service) Enrollment(ctx context.Context, id string) (*EnrollmentView, error) {
+	var e Enrollment
+	if err := s.Store.Get(ctx, KindEnrollment, id, &e); err != nil {
+		return nil, err
+	}
+	var c Class
+	if err := s.Store.Get(ctx, KindClass, e.ClassID, &c); err != nil {
+		return nil, fmt.Errorf("enrollment %s: %w", id, err)
+	}
+	return e.View(&c), nil
+}
+
+// Enrollments lists the enrollments keep accepts (nil keeps all) from memory, by id.
+func (s *Service) Enrollments(keep func(*EnrollmentView) bool) []*EnrollmentView {
+	s.training.mu.RLock()
+	out := make([]*EnrollmentView, 0, len(s.training.byID))
+	for _, v := range s.training.byID {
+		if keep == nil || keep(v) {
+			out = append(out, v)
+		}
+	}
+	s.training.mu.RUnlock()
+	slices.SortFunc(out, func(a, b *EnrollmentView) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// SeekerEnrollments loads a seeker's enrollments from the store, newest first.
+func (s *Service) SeekerEnrollments(ctx context.Context, seekerID string) ([]*EnrollmentView, error) {
+	ids := s.Enrollments(func(v *EnrollmentView) bool { return v.SeekerID == seekerID })
+	out := make([]*EnrollmentView, 0, len(ids))
+	for _, v := range ids {
+		full, err := s.Enrollment(ctx, v.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, full)
+	}
+	slices.SortFunc(out, func(a, b *EnrollmentView) int {
+		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}
+
+// StatementsResult is what RecordStatements did: the ids of the statements
+// in the order sent, how many were new and how many were repeats.
+type StatementsResult struct {
+	IDs      []string
+	Stored   int
+	Repeated int
+}
+
+// RecordStatements checks parsed statements against the store (class,
+// module, the actor's enrollment), lets allow refuse any of them (the
+// caller's policy, asked once the class is known), and then records the new
+// ones: each enrollment's events appended in one atomic update, then the
+// statements stored. A statement whose id is stored already is a repeat and
+// changes nothing. When any statement is refused, nothing is written.
+func (s *Service) RecordStatements(ctx context.Context, sts []*Statement, by string, allow func(*Statement) error) (*StatementsResult, error) {
+	var p Problems
+	cc := &classCache{st: s.Store}
+	multi := len(sts) > 1
+	field := func(i int, f string) string {
+		if multi {
+			return fmt.Sprintf("[%d].%s", i, f)
+		}
+		return f
+	}
+	for i, st := range sts {
+		c, err := cc.get(ctx, st.ClassID)
+		if ErrorCode(err) == ENOTFOUND {
+			p.Add(field(i, "object.id"), "no class %s", st.ClassID)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := allow(st); err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(c.Modules, func(m Module) bool { return m.ID == st.ModuleID }) {
+			p.Add(field(i, "object.id"), "class %s has no module %s", st.ClassID, st.ModuleID)
+			continue
+		}
+		v, ok := s.training.enrollmentOf(st.SeekerID, st.ClassID)
+		if !ok || v.Status == EnrollmentWithdrawn {
+			p.Add(field(i, "actor.account.name"), "seeker %s is not enrolled in class %s", st.SeekerID, st.ClassID)
+			continue
+		}
+		st.EnrollmentID, st.Authority = v.ID, by
+	}
+	first := map[string]int{}
+	for i, st := range sts {
+		if j, dup := first[st.ID]; dup && sts[j].Raw != st.Raw {
+			p.Add(field(i, "id"), "repeats statement [%d]'s id with different content", j)
+		} else if !dup {
+			first[st.ID] = i
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+
+	res := &StatementsResult{IDs: make([]string, len(sts))}
+	ids := make([]string, 0, len(first))
+	for i, st := range sts {
+		res.IDs[i] = st.ID
+		if first[st.ID] == i {
+			ids = append(ids, st.ID)
+		}
+	}
+	known, err := s.Store.KnownStatements(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var fresh []*Statement
+	events := map[string][]ProgressEvent{}
+	var order []string
+	for i, st := range sts {
+		if first[st.ID] != i || known[st.ID] {
+			res.Repeated++
+			continue
+		}
+		fresh = append(fresh, st)
+		if _, ok := events[st.EnrollmentID]; !ok {
+			order = append(order, st.EnrollmentID)
+		}
+		events[st.EnrollmentID] = append(events[st.EnrollmentID], st.Event())
+	}
+	// Events first, statements second: a crash in between leaves statements
+	// that look new to a retry, which appends them again, and Fold counts a
+	// statement once. The other order could lose the progress for good.
+	for _, id := range order {
+		e, err := s.Store.AppendProgress(ctx, id, events[id])
+		if err != nil {
+			return nil, err
+		}
+		c, err := cc.get(ctx, e.ClassID)
+		if err != nil {
+			return nil, err
+		}
+		s.training.putEnrollment(e.View(c))
+	}
+	if err := s.Store.PutStatements(ctx, fresh); err != nil {
+		return nil, err
+	}
+	res.Stored = len(fresh)
+	return res, nil
+}
+
+// EnrollmentStatements pages through an enrollment's statements, newest
+// first: offset statements skipped, at most limit returned, and whether more remain.
+func (s *Service) EnrollmentStatements(ctx context.Context, enrollmentID string, offset, limit int) ([]*Statement, bool, error) {
+	var e Enrollment
+	if err := s.Store.Get(ctx, KindEnrollment, enrollmentID, &e); err != nil {
+		return nil, false, err
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for i := len(e.Log) - 1; i >= 0; i-- {
+		if id := e.Log[i].Statement; !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if offset >= len(ids) {
+		return []*Statement{}, false, nil
+	}
+	end := min(offset+limit, len(ids))
+	out := make([]*Statement, 0, end-offset)
+	for _, id := range ids[offset:end] {
+		st, err := s.Store.GetStatement(ctx, id)
+		if ErrorCode(err) == ENOTFOUND {
+			continue // appended, not yet stored: a crash in between; the sender's retry stores it
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, st)
+	}
+	return out, end < len(ids), nil
+}
+
+// SettleEnrollment sets an enrollment's status at now (the training-outcomes
+// job's decision) and returns the enrollment after it.
+func (s *Service) SettleEnrollment(ctx context.Context, id, status string, c *Class, now time.Time) (*Enrollment, error) {
+	e, err := s.Store.SetEnrollmentStatus(ctx, id, status, now)
+	if err != nil {
+		return nil, err
+	}
+	s.training.putEnrollment(e.View(c))
+	return e, nil
+}
+
+// AddInbox stores an inbox item; false when an item with its id exists (the
+// job that writes it ran twice).
+func (s *Service) AddInbox(ctx context.Context, it *InboxItem) (bool, error) {
+	created, err := s.Store.PutInbox(ctx, it)
+	if err != nil || !created {
+		return false, err
+	}
+	s.training.putInbox(it)
+	return true, nil
+}
+
+// Inbox lists the inbox items of a counsellor ("" for everyone's), newest first.
+func (s *Service) Inbox(counsellorID string) []*InboxItem {
+	s.training.mu.RLock()
+	out := make([]*InboxItem, 0)
+	for _, it := range s.training.inbox {
+		if counsellorID == "" || it.CounsellorID == counsellorID {
+			out = append(out, it)
+		}
+	}
+	s.training.mu.RUnlock()
+	slices.SortFunc(out, func(a, b *InboxItem) int { return cmp.Or(b.At.Compare(a.At), cmp.Compare(b.ID, a.ID)) })
+	return out
+}
