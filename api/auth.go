@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -44,18 +45,26 @@ func (s *Server) login(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	u, err := s.svc.Store.UserByUsername(ctx, strings.ToLower(req.Username))
+	token, sess, u, err := s.startSession(c.Request.Context(), req.Username, req.Password)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, gin.H{"token": token, "role": u.Role, "expiresAt": sess.ExpiresAt})
+}
+
+// startSession checks a username and password and stores a new session; the
+// API answers its token, the pages keep it in a cookie.
+func (s *Server) startSession(ctx context.Context, username, password string) (string, *engine.Session, *engine.User, error) {
+	u, err := s.svc.Store.UserByUsername(ctx, strings.ToLower(username))
 	hash := dummyHash
 	if err == nil {
 		hash = []byte(u.PasswordHash)
 	} else if engine.ErrorCode(err) != engine.ENOTFOUND {
-		fail(c, err)
-		return
+		return "", nil, nil, err
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || u == nil || u.Disabled {
-		fail(c, engine.Errorf(engine.EUNAUTHORIZED, "wrong username or password"))
-		return
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || u == nil || u.Disabled {
+		return "", nil, nil, engine.Errorf(engine.EUNAUTHORIZED, "wrong username or password")
 	}
 	var raw [32]byte
 	_, _ = rand.Read(raw[:])
@@ -63,10 +72,9 @@ func (s *Server) login(c *gin.Context) {
 	now := s.clock.Now()
 	sess := &engine.Session{Meta: engine.Meta{ID: HashToken(token)}, UserID: u.ID, ExpiresAt: now.Add(s.tokenTTL).UTC()}
 	if err := s.svc.Store.PutSession(ctx, sess); err != nil {
-		fail(c, err)
-		return
+		return "", nil, nil, err
 	}
-	ok(c, gin.H{"token": token, "role": u.Role, "expiresAt": sess.ExpiresAt})
+	return token, sess, u, nil
 }
 
 func (s *Server) logout(c *gin.Context) {

@@ -12,15 +12,20 @@ type access[R engine.Record] func(u *engine.User, r R) error
 // loadRecord reads the record named by the :id parameter and checks that the
 // user may see it; it answers the error itself and returns false.
 func loadRecord[R engine.Record](c *gin.Context, s *Server, kind engine.Kind, r R, may access[R]) bool {
-	if err := s.svc.Store.Get(c.Request.Context(), kind, c.Param("id"), r); err != nil {
-		fail(c, err)
-		return false
-	}
-	if err := may(user(c), r); err != nil {
+	if err := getAllowed(c, s, kind, r, may); err != nil {
 		fail(c, err)
 		return false
 	}
 	return true
+}
+
+// getAllowed reads the record named by the :id parameter into r and checks
+// that the user may see it; the API and the pages both read records through it.
+func getAllowed[R engine.Record](c *gin.Context, s *Server, kind engine.Kind, r R, may access[R]) error {
+	if err := s.svc.Store.Get(c.Request.Context(), kind, c.Param("id"), r); err != nil {
+		return err
+	}
+	return may(user(c), r)
 }
 
 // getRecord answers GET /{kind}/{id}.

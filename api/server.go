@@ -60,6 +60,7 @@ func (s *Server) Handler() http.Handler {
 
 	r.GET("/healthz", func(c *gin.Context) { ok(c, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)
+	s.mountPages(r)
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/auth/login", s.login)

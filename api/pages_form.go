@@ -1,0 +1,79 @@
+package api
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"jobbridge/engine"
+)
+
+// form reads a submitted HTML form into record fields, collecting the fields
+// that are not numbers where numbers belong.
+type form struct {
+	c        *gin.Context
+	problems engine.Problems
+}
+
+func newForm(c *gin.Context) *form { return &form{c: c} }
+
+// str is a trimmed text field.
+func (f *form) str(name string) string { return strings.TrimSpace(f.c.PostForm(name)) }
+
+// int is a whole-number field; empty is 0.
+func (f *form) int(name string) int {
+	s := f.str(name)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		f.problems.Add(name, "must be a whole number")
+	}
+	return n
+}
+
+// float is a decimal field; empty is 0.
+func (f *form) float(name string) float64 {
+	s := f.str(name)
+	if s == "" {
+		return 0
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		f.problems.Add(name, "must be a number")
+	}
+	return x
+}
+
+// bool is a checkbox.
+func (f *form) bool(name string) bool { return f.c.PostForm(name) != "" }
+
+// list is a group of checkboxes.
+func (f *form) list(name string) []string {
+	out := []string{}
+	for _, v := range f.c.PostFormArray(name) {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// check validates a record read from a form without writing it: the form's own
+// problems first, then the engine's; nil when both are clean.
+func (f *form) check(ctx context.Context, svc *engine.Service, kind engine.Kind, r engine.Record) error {
+	err := svc.Prepare(ctx, kind, r)
+	if len(f.problems) == 0 {
+		return err
+	}
+	all := append(engine.Problems{}, f.problems...)
+	if e, isErr := err.(*engine.Error); isErr {
+		all = append(all, e.Fields...)
+	} else if err != nil {
+		return err
+	}
+	return all.Err()
+}

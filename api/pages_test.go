@@ -1,0 +1,399 @@
+package api_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// browser is a cookie-keeping HTTP client that does not follow redirects, like
+// a person's browser session with one tab.
+type browser struct {
+	t    testing.TB
+	base string
+	c    *http.Client
+	lang string
+}
+
+func newBrowser(t testing.TB, lang string) *browser {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, base: shared.srv.URL, lang: lang, c: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *browser) do(method, path string, form url.Values) (*http.Response, string) {
+	b.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, b.base+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if b.lang != "" {
+		req.Header.Set("Accept-Language", b.lang)
+	}
+	res, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return res, string(out)
+}
+
+func (b *browser) get(path string) (*http.Response, string) { return b.do("GET", path, nil) }
+
+var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf reads the form token of a page.
+func (b *browser) csrf(path string) string {
+	b.t.Helper()
+	_, body := b.get(path)
+	m := csrfInput.FindStringSubmatch(body)
+	if m == nil {
+		b.t.Fatalf("no csrf token on %s", path)
+	}
+	return m[1]
+}
+
+// post submits a form the way the page at from would, with its token.
+func (b *browser) post(from, path string, form url.Values) (*http.Response, string) {
+	b.t.Helper()
+	form.Set("csrf", b.csrf(from))
+	return b.do("POST", path, form)
+}
+
+// login logs in through the login form.
+func (b *browser) login(username string) *browser {
+	b.t.Helper()
+	res, body := b.post("/login", "/login", url.Values{"username": {username}, "password": {testPassword}, "next": {"/"}})
+	if res.StatusCode != http.StatusSeeOther {
+		b.t.Fatalf("login %s: %d %s", username, res.StatusCode, body)
+	}
+	return b
+}
+
+func TestPageRoles(t *testing.T) {
+	t.Parallel()
+	type visit struct {
+		user, path string
+		want       int
+	}
+	visits := []visit{
+		{"", "/", http.StatusSeeOther},
+		{"", "/seekers/s-x", http.StatusSeeOther},
+		{"", "/login", http.StatusOK},
+		{"emp1", "/seekers", http.StatusForbidden},
+		{"emp1", "/seekers/s-x", http.StatusForbidden},
+		{"emp1", "/seekers/s-x/matches", http.StatusForbidden},
+		{"emp1", "/seekers/s-x/edit", http.StatusForbidden},
+		{"emp1", "/posts/p-1", http.StatusOK},
+		{"emp1", "/posts/p-1/candidates", http.StatusOK},
+		{"emp1", "/posts/p-2", http.StatusNotFound},
+		{"emp1", "/posts/p-2/edit", http.StatusNotFound},
+		{"emp1", "/posts/p-2/candidates", http.StatusNotFound},
+		{"emp1", "/admin/users", http.StatusForbidden},
+		{"trainee-x", "/", http.StatusOK},
+		{"trainee-x", "/seekers/s-x", http.StatusOK},
+		{"trainee-x", "/seekers/s-x/matches", http.StatusOK},
+		{"trainee-x", "/seekers/s-h", http.StatusNotFound},
+		{"trainee-x", "/seekers/s-h/matches", http.StatusNotFound},
+		{"trainee-x", "/seekers/s-h/gaps", http.StatusNotFound},
+		{"trainee-x", "/seekers/s-x/edit", http.StatusForbidden},
+		{"trainee-x", "/seekers", http.StatusForbidden},
+		{"trainee-x", "/posts", http.StatusForbidden},
+		{"couns-x", "/seekers/s-x", http.StatusOK},
+		{"couns-x", "/seekers/s-x/edit", http.StatusOK},
+		{"couns-x", "/seekers/s-h", http.StatusNotFound},
+		{"couns-x", "/seekers/s-h/edit", http.StatusNotFound},
+		{"couns-x", "/seekers?street=huajing", http.StatusForbidden},
+		{"couns-x", "/posts/p-2", http.StatusOK},
+		{"couns-x", "/posts/p-2/edit", http.StatusForbidden},
+		{"couns-x", "/posts/new", http.StatusForbidden},
+		{"couns-x", "/admin/audit", http.StatusForbidden},
+		{"couns-all", "/seekers/s-h", http.StatusOK},
+		{"prov1", "/", http.StatusOK},
+		{"prov1", "/seekers/s-x", http.StatusForbidden},
+		{"admin", "/seekers/s-h/edit", http.StatusOK},
+		{"admin", "/admin/users", http.StatusOK},
+	}
+	sessions := map[string]*browser{}
+	for _, v := range visits {
+		b, found := sessions[v.user]
+		if !found {
+			b = newBrowser(t, "")
+			if v.user != "" {
+				b.login(v.user)
+			}
+			sessions[v.user] = b
+		}
+		res, body := b.get(v.path)
+		if res.StatusCode != v.want {
+			t.Errorf("%q GET %s: got %d, want %d", v.user, v.path, res.StatusCode, v.want)
+		}
+		if v.want >= 400 && strings.Contains(body, "测试") {
+			t.Errorf("%q GET %s: the refusal shows record data", v.user, v.path)
+		}
+	}
+}
+
+func TestPageCSRF(t *testing.T) {
+	t.Parallel()
+	b := newBrowser(t, "").login("couns-x")
+	form := url.Values{"name": {"不应保存"}}
+	for _, token := range []string{"", "0123456789abcdef0123456789abcdef"} {
+		f := url.Values{}
+		for k, v := range form {
+			f[k] = v
+		}
+		if token != "" {
+			f.Set("csrf", token)
+		}
+		res, _ := b.do("POST", "/seekers/s-x/edit", f)
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("edit with token %q: got %d, want 403", token, res.StatusCode)
+		}
+	}
+	if res, _ := b.do("POST", "/logout", url.Values{}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("logout without token: got %d, want 403", res.StatusCode)
+	}
+	if res, _ := b.get("/seekers/s-x"); res.StatusCode != http.StatusOK {
+		t.Errorf("the session should survive a refused logout: %d", res.StatusCode)
+	}
+	anon := newBrowser(t, "")
+	res, _ := anon.do("POST", "/login", url.Values{"username": {"couns-x"}, "password": {testPassword}})
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("login without token: got %d, want 403", res.StatusCode)
+	}
+	// A token from another session does not work either.
+	other := newBrowser(t, "").login("couns-x")
+	f := url.Values{"csrf": {other.csrf("/")}, "name": {"不应保存"}}
+	if res, _ := b.do("POST", "/seekers/s-x/edit", f); res.StatusCode != http.StatusForbidden {
+		t.Errorf("another session's token: got %d, want 403", res.StatusCode)
+	}
+}
+
+func TestPageCookies(t *testing.T) {
+	t.Parallel()
+	b := newBrowser(t, "")
+	form := url.Values{"username": {"couns-x"}, "password": {testPassword}, "csrf": {b.csrf("/login")}}
+	res, _ := b.do("POST", "/login", form)
+	var session *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "jb_session" {
+			session = c
+		}
+	}
+	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode || session.Secure {
+		t.Fatalf("session cookie over plain HTTP: %+v", session)
+	}
+	// The cookie holds a token of the API's session store: it works as a bearer token.
+	req, _ := http.NewRequest("GET", shared.srv.URL+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+session.Value)
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusOK {
+		t.Errorf("the page session is not an API session: %d", r.StatusCode)
+	}
+	// Behind a TLS-terminating proxy the cookie is Secure.
+	req, _ = http.NewRequest("GET", shared.srv.URL+"/login", nil)
+	req.Header.Set("X-Forwarded-Proto", "https")
+	r, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	for _, c := range r.Cookies() {
+		if !c.Secure {
+			t.Errorf("cookie %s is not Secure under TLS", c.Name)
+		}
+	}
+	// Logging out ends the session for the API too.
+	b.post("/", "/logout", url.Values{})
+	r, err = http.DefaultClient.Do(func() *http.Request {
+		req, _ := http.NewRequest("GET", shared.srv.URL+"/api/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+session.Value)
+		return req
+	}())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("after logout the token still works: %d", r.StatusCode)
+	}
+}
+
+func TestPageLanguage(t *testing.T) {
+	t.Parallel()
+	first := newBrowser(t, "en-GB,en;q=0.9")
+	if _, body := first.get("/login"); !strings.Contains(body, `<html lang="en">`) {
+		t.Error("Accept-Language en did not give an English page")
+	}
+	zh := newBrowser(t, "")
+	if _, body := zh.get("/login"); !strings.Contains(body, `<html lang="zh-CN">`) {
+		t.Error("the default is not zh-CN")
+	}
+	if _, body := zh.get("/login?lang=en"); !strings.Contains(body, `<html lang="en">`) {
+		t.Error("?lang=en did not switch")
+	}
+	if _, body := zh.get("/login"); !strings.Contains(body, `<html lang="en">`) {
+		t.Error("the language choice was not remembered")
+	}
+	if _, body := first.get("/login?lang=zh-CN"); !strings.Contains(body, `<html lang="zh-CN">`) || !strings.Contains(body, "登录") {
+		t.Error("?lang=zh-CN did not switch back")
+	}
+}
+
+var h1s = regexp.MustCompile(`<h1[ >]`)
+
+// TestPagesRender opens every page of every role in both languages: each
+// answers 200 with one h1, the page's lang, and no missing message.
+func TestPagesRender(t *testing.T) {
+	t.Parallel()
+	pages := map[string][]string{
+		"":          {"/login", "/settings"},
+		"couns-x":   {"/", "/seekers", "/seekers?q=测试&status=seeking", "/seekers/s-x", "/seekers/s-x/edit", "/seekers/s-x/matches", "/seekers/s-x/matches?type=classes", "/seekers/s-x/gaps", "/posts", "/posts/p-1", "/posts/p-1/candidates", "/settings"},
+		"emp1":      {"/", "/posts", "/posts/new", "/posts/p-1", "/posts/p-1/edit", "/posts/p-1/candidates"},
+		"trainee-x": {"/", "/seekers/s-x", "/seekers/s-x/matches", "/seekers/s-x/gaps"},
+		"prov1":     {"/"},
+		"admin":     {"/", "/admin/users", "/admin/users/new", "/admin/users/u-cx", "/admin/skills", "/admin/skills/data-entry", "/admin/audit", "/seekers", "/posts/new", "/seekers/s-none"},
+	}
+	for _, lang := range []string{"zh-CN", "en"} {
+		for user, paths := range pages {
+			b := newBrowser(t, "")
+			b.get("/login?lang=" + lang)
+			if user != "" {
+				b.login(user)
+			}
+			for _, p := range paths {
+				res, body := b.get(p)
+				want := http.StatusOK
+				if strings.Contains(p, "s-none") {
+					want = http.StatusNotFound
+				}
+				if res.StatusCode != want {
+					t.Errorf("%s %q %s: status %d", lang, user, p, res.StatusCode)
+				}
+				if strings.Contains(body, "[[missing:") {
+					t.Errorf("%s %q %s: a message is missing: %s", lang, user, p, regexp.MustCompile(`\[\[missing:[^\]]*`).FindString(body))
+				}
+				if n := len(h1s.FindAllString(body, -1)); n != 1 {
+					t.Errorf("%s %q %s: %d h1 elements", lang, user, p, n)
+				}
+				if !strings.Contains(body, `<html lang="`+lang+`">`) {
+					t.Errorf("%s %q %s: wrong lang attribute", lang, user, p)
+				}
+			}
+		}
+	}
+}
+
+func TestSeekerEditForm(t *testing.T) {
+	t.Parallel()
+	b := newBrowser(t, "").login("couns-x")
+	_, page := b.get("/seekers/s-x/edit")
+	form := formValues(page)
+	form.Set("mobility.maxCommuteMinutes", "a lot")
+	form.Set("preferences.maxWeeklyHours", "99")
+	res, body := b.do("POST", "/seekers/s-x/edit", form)
+	if res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("invalid form: got %d, want 400", res.StatusCode)
+	}
+	for _, field := range []string{"f-mobility-maxCommuteMinutes", "f-preferences-maxWeeklyHours"} {
+		if !strings.Contains(body, `id="`+field+`-error"`) {
+			t.Errorf("no message beside %s", field)
+		}
+		if !regexp.MustCompile(`id="` + field + `"[^>]*aria-describedby="[^"]*` + field + `-error"`).MatchString(body) {
+			t.Errorf("%s is not described by its message", field)
+		}
+	}
+	if !strings.Contains(body, `value="a lot"`) {
+		t.Error("the form lost what was typed")
+	}
+	form = formValues(page)
+	form.Set("preferences.minMonthlyWage", "4321")
+	res, _ = b.do("POST", "/seekers/s-x/edit", form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("valid form: got %d", res.StatusCode)
+	}
+	_, body = b.get(res.Header.Get("Location"))
+	if !strings.Contains(body, "4,321") {
+		t.Error("the change was not saved or not shown")
+	}
+}
+
+func TestEmployerCreatesPost(t *testing.T) {
+	t.Parallel()
+	b := newBrowser(t, "").login("emp1")
+	_, page := b.get("/posts/new")
+	form := formValues(page)
+	form.Set("title", "页面测试岗位 Page test post")
+	form.Set("site.lat", "31.19")
+	form.Set("site.lon", "121.44")
+	form.Set("monthlyWage", "6000")
+	form.Add("accommodations", "screen-reader")
+	form.Set("site.stepFree", "on")
+	res, body := b.do("POST", "/posts/new", form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", res.StatusCode, body)
+	}
+	_, body = b.get(res.Header.Get("Location"))
+	if !strings.Contains(body, "页面测试岗位") || !strings.Contains(body, "读屏软件") {
+		t.Error("the new post does not show what was entered")
+	}
+	form.Set("title", "")
+	if res, body := b.do("POST", "/posts/new", form); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="f-title-error"`) {
+		t.Errorf("an empty title: %d, message beside the field: %v", res.StatusCode, strings.Contains(body, `id="f-title-error"`))
+	}
+}
+
+var (
+	inputRe    = regexp.MustCompile(`<input([^>]*)>`)
+	selectRe   = regexp.MustCompile(`(?s)<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>`)
+	textareaRe = regexp.MustCompile(`(?s)<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`)
+	attrRe     = regexp.MustCompile(`(\w[\w-]*)="([^"]*)"`)
+	selectedRe = regexp.MustCompile(`<option value="([^"]*)" selected>`)
+)
+
+// formValues reads the values a browser would submit from the page's forms.
+func formValues(page string) url.Values {
+	v := url.Values{}
+	for _, m := range inputRe.FindAllStringSubmatch(page, -1) {
+		a := map[string]string{}
+		for _, kv := range attrRe.FindAllStringSubmatch(m[1], -1) {
+			a[kv[1]] = kv[2]
+		}
+		if a["name"] == "" {
+			continue
+		}
+		checkable := a["type"] == "checkbox" || a["type"] == "radio"
+		if checkable && !strings.Contains(m[1], " checked") {
+			continue
+		}
+		v.Add(a["name"], htmlUnescape(a["value"]))
+	}
+	for _, m := range selectRe.FindAllStringSubmatch(page, -1) {
+		if s := selectedRe.FindStringSubmatch(m[2]); s != nil {
+			v.Set(m[1], htmlUnescape(s[1]))
+		}
+	}
+	for _, m := range textareaRe.FindAllStringSubmatch(page, -1) {
+		v.Set(m[1], htmlUnescape(m[2]))
+	}
+	return v
+}
+
+func htmlUnescape(s string) string {
+	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&quot;", `"`).Replace(s)
+}
