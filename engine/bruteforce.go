@@ -10,7 +10,7 @@ import "math"
 // postHit scores a post that passes the hard constraints (or, for gaps, would).
 func (q *seekerQ) postHit(p *postC, levels []int8, minutes float64, mode int8) hit {
 	f := q.postFactors(p, levels)
-	f.commute = commuteFactor(p.mode == modeRemote, minutes, q.limitFor(p.mode))
+	f.commute = commuteFactor(p.mode() == modeRemote, minutes, q.limitFor(p.mode()))
 	return hit{f: f, score: f.score(), minutes: minutes, mode: mode}
 }
 

@@ -115,37 +115,58 @@ type qskill struct {
 // is below 64 (no two codes share a bit) the masks are the whole answer.
 const maskCodes = 64
 
-// postC is a post compiled for matching: about 96 bytes plus 8 per skill.
+// postRules is the part of a compact post the hard constraints and the first
+// score bound read, 40 bytes: the Matcher scans these for every post it visits
+// and reads the rest (postC) only for posts on the edge of the seeker's reach
+// or that may enter the results.
+type postRules struct {
+	dem     uint64    // packed effective demand
+	req     [2]uint64 // required skills by needed level, see maskCodes
+	closes  int32     // day number of closesOn
+	wage    int32
+	weekly  uint16
+	offered uint8 // need mask
+	flags   uint8 // work mode (low 2 bits) and the post flags below
+}
+
+// Post flags.
+const (
+	postStepFree uint8 = 1 << (2 + iota)
+	postNight
+	postReqExact // req says exactly which required skills there are
+)
+
+func (r *postRules) mode() uint8        { return r.flags & 3 }
+func (r *postRules) is(flag uint8) bool { return r.flags&flag != 0 }
+
+// postC is a post compiled for matching: 96 bytes plus 8 per skill.
 type postC struct {
+	postRules
 	lat, lon, cosLat float64
-	dem              uint64    // packed effective demand
-	req              [2]uint64 // required skills by needed level, see maskCodes
 	skills           []pskill
-	closes           int32 // day number of closesOn
-	wage             int32
 	slot             int32 // the Matcher's id/title slot, or the index in a brute-force list
-	weekly           int16
-	mode             uint8
-	offered          uint8 // need mask
-	stepFree         bool
-	night            bool
 	open             bool
-	reqExact         bool // req says exactly which required skills there are
 }
 
 func compilePost(p *Post, code codeOf, slot int32) postC {
 	c := postC{
+		postRules: postRules{
+			dem:     packDemand(EffectiveDemand(p)),
+			closes:  dayNumber(p.ClosesOn),
+			wage:    int32(min(max(p.MonthlyWage, 0), math.MaxInt32)),
+			weekly:  uint16(min(max(p.Hours.Weekly, 0), math.MaxUint16)),
+			offered: postOffers(p),
+			flags:   workMode(p.WorkMode),
+		},
 		lat: p.Site.Lat, lon: p.Site.Lon, cosLat: cosLat(p.Site.Lat),
-		dem:      packDemand(EffectiveDemand(p)),
-		closes:   dayNumber(p.ClosesOn),
-		wage:     int32(min(max(p.MonthlyWage, 0), math.MaxInt32)),
-		slot:     slot,
-		weekly:   int16(min(max(p.Hours.Weekly, 0), math.MaxInt16)),
-		mode:     workMode(p.WorkMode),
-		offered:  postOffers(p),
-		stepFree: p.Site.StepFree,
-		night:    p.Hours.NightShift,
-		open:     p.Status == "open",
+		slot: slot,
+		open: p.Status == "open",
+	}
+	if p.Site.StepFree {
+		c.flags |= postStepFree
+	}
+	if p.Hours.NightShift {
+		c.flags |= postNight
 	}
 	if len(p.Skills) > 0 {
 		c.skills = make([]pskill, 0, len(p.Skills))
@@ -158,16 +179,19 @@ func compilePost(p *Post, code codeOf, slot int32) postC {
 			c.skills = append(c.skills, pskill{code: id, level: int8(lv), need: skillNeed(lv), required: s.Required})
 		}
 	}
-	c.reqExact = true
+	exact := true
 	for _, s := range c.skills {
 		if !s.required {
 			continue
 		}
 		bit := uint64(1) << (s.code % maskCodes)
 		if s.code >= maskCodes || (c.req[0]|c.req[1])&bit != 0 {
-			c.reqExact = false // a code beyond the mask, or listed twice
+			exact = false // a code beyond the mask, or listed twice
 		}
 		c.req[s.need-1] |= bit
+	}
+	if exact {
+		c.flags |= postReqExact
 	}
 	return c
 }
@@ -332,7 +356,7 @@ func (q *seekerQ) commuteRule(mode uint8, lat, lon, cos float64) (float64, int8,
 // for rule 7, how many required skills are missing. levels holds the seeker's
 // skill levels by code.
 func (q *seekerQ) postRest(p *postC, levels []int8) (rule, missing int) {
-	if rule = q.postAccess(p); rule != 0 {
+	if rule = q.postAccess(&p.postRules); rule != 0 {
 		return rule, 0
 	}
 	if missing = q.missingSkills(p, levels); missing > 0 {
@@ -342,8 +366,8 @@ func (q *seekerQ) postRest(p *postC, levels []int8) (rule, missing int) {
 }
 
 // postAccess checks rules 3–6: step-free site, demands, essential needs, hours.
-func (q *seekerQ) postAccess(p *postC) int {
-	if q.stepFree && p.mode != modeRemote && !p.stepFree {
+func (q *seekerQ) postAccess(p *postRules) int {
+	if q.stepFree && p.mode() != modeRemote && !p.is(postStepFree) {
 		return RuleStepFree
 	}
 	if overDemand2(q.capP, p.dem) {
@@ -352,7 +376,7 @@ func (q *seekerQ) postAccess(p *postC) int {
 	if q.essential&^p.offered != 0 {
 		return RuleNeeds
 	}
-	if (p.night && !q.nightOK) || (q.maxWeekly > 0 && int32(p.weekly) > q.maxWeekly) {
+	if (p.is(postNight) && !q.nightOK) || (q.maxWeekly > 0 && int32(p.weekly) > q.maxWeekly) {
 		return RuleHours
 	}
 	return 0
@@ -360,9 +384,8 @@ func (q *seekerQ) postAccess(p *postC) int {
 
 // missingSkills counts the required skills below the level rule 7 needs.
 func (q *seekerQ) missingSkills(p *postC, levels []int8) int {
-	lack0, lack1 := p.req[0]&^q.has[0], p.req[1]&^q.has[1]
-	if p.reqExact && q.hasExact {
-		return bits.OnesCount64(lack0) + bits.OnesCount64(lack1)
+	if n, ok := q.maskMissing(&p.postRules); ok {
+		return n
 	}
 	missing := 0
 	for i := range p.skills {
@@ -371,6 +394,14 @@ func (q *seekerQ) missingSkills(p *postC, levels []int8) int {
 		}
 	}
 	return missing
+}
+
+// maskMissing counts the missing required skills from the masks alone, when they are exact.
+func (q *seekerQ) maskMissing(p *postRules) (int, bool) {
+	if !q.hasExact || !p.is(postReqExact) {
+		return 0, false
+	}
+	return bits.OnesCount64(p.req[0]&^q.has[0]) + bits.OnesCount64(p.req[1]&^q.has[1]), true
 }
 
 // classRest checks rules 3–5 for a class (rules 6 and 7 do not apply).
@@ -390,7 +421,7 @@ func (q *seekerQ) classRest(c *classC) int {
 // postVerdict is the full, unpruned verdict of the rules on one post: the
 // first rule broken (0 when none), missing required skills, the commute.
 func (q *seekerQ) postVerdict(p *postC, today int32, levels []int8) (rule, missing int, minutes float64, mode int8) {
-	minutes, mode, ok := q.commuteRule(p.mode, p.lat, p.lon, p.cosLat)
+	minutes, mode, ok := q.commuteRule(p.mode(), p.lat, p.lon, p.cosLat)
 	switch {
 	case !postOpen(p, today):
 		return RuleOpen, 0, minutes, mode

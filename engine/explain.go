@@ -165,7 +165,7 @@ func (q *seekerQ) postResult(p *postC, id, title string, h *hit, levels []int8) 
 		Factors: map[string]Factor{
 			FactorSkills:         {h.f.skills, postSkillsNote(p.skills, levels)},
 			FactorFit:            {h.f.fit, fitNote(q.capP, p.dem)},
-			FactorCommute:        {h.f.commute, commuteNote(p.mode, h.minutes, h.mode, false)},
+			FactorCommute:        {h.f.commute, commuteNote(p.mode(), h.minutes, h.mode, false)},
 			FactorAccommodations: {h.f.acc, accNote(q.wished, p.offered)},
 			FactorPreferences:    {h.f.pref, prefNote(p.wage, q.minWage)},
 		},

@@ -48,16 +48,19 @@ type postSlot struct {
 	cell, pos int32
 }
 
-// postBox holds the open posts of one work mode by grid cell (remote posts in one cell).
+// postBox holds the open posts of one work mode by grid cell (remote posts in
+// one cell); rules holds, in the same order, a copy of what the hard
+// constraints read, so a scan streams through 32 bytes per post.
 type postBox struct {
 	cells  [][]postC
+	rules  [][]postRules
 	blockN []int32 // posts by grid block (grid boxes only)
 	n      int
 	closes map[int32]int // posts by closing day, to count the expired without visiting them
 }
 
 func newPostBox(cells int) postBox {
-	b := postBox{cells: make([][]postC, cells), closes: map[int32]int{}}
+	b := postBox{cells: make([][]postC, cells), rules: make([][]postRules, cells), closes: map[int32]int{}}
 	if cells > 1 {
 		b.blockN = make([]int32, blockRows*blockCols)
 	}
@@ -222,14 +225,15 @@ func (m *Matcher) upsertPost(p *Post) {
 		m.postIDs[strings.Clone(p.ID)] = slot
 	}
 	c := compilePost(p, m.codes.intern, slot)
-	cell := int32(0)
-	if c.mode != modeRemote {
+	cell, mode := int32(0), c.mode()
+	if mode != modeRemote {
 		cell = cellOf(c.lat, c.lon)
 	}
-	b := &m.boxes[c.mode]
+	b := &m.boxes[mode]
 	b.cells[cell] = append(b.cells[cell], c)
+	b.rules[cell] = append(b.rules[cell], c.postRules)
 	b.count(cell, c.closes, +1)
-	m.posts[slot] = postSlot{id: m.posts[slot].id, title: strings.Clone(p.Title), box: c.mode, cell: cell, pos: int32(len(b.cells[cell]) - 1)}
+	m.posts[slot] = postSlot{id: m.posts[slot].id, title: strings.Clone(p.Title), box: mode, cell: cell, pos: int32(len(b.cells[cell]) - 1)}
 	if m.posts[slot].id == "" {
 		m.posts[slot].id = strings.Clone(p.ID)
 	}
@@ -239,15 +243,15 @@ func (m *Matcher) upsertPost(p *Post) {
 func (m *Matcher) removePost(slot int32) {
 	s := &m.posts[slot]
 	b := &m.boxes[s.box]
-	cell := b.cells[s.cell]
+	cell, rules := b.cells[s.cell], b.rules[s.cell]
 	b.count(s.cell, cell[s.pos].closes, -1)
 	last := len(cell) - 1
 	if int(s.pos) != last {
-		cell[s.pos] = cell[last]
+		cell[s.pos], rules[s.pos] = cell[last], rules[last]
 		m.posts[cell[s.pos].slot].pos = s.pos
 	}
-	cell[last] = postC{}
-	b.cells[s.cell] = cell[:last]
+	cell[last], rules[last] = postC{}, postRules{}
+	b.cells[s.cell], b.rules[s.cell] = cell[:last], rules[:last]
 }
 
 func (m *Matcher) upsertClass(c *Class) {
@@ -436,22 +440,14 @@ func (m *Matcher) scanPosts(q *seekerQ, today int32, sc *scratch, top *topK, gap
 	excl[RuleOpen] += len(m.closed)
 	rb := &m.boxes[modeRemote]
 	if q.remoteOK {
-		for i := range rb.cells[0] {
-			if p := &rb.cells[0][i]; p.closes < today {
-				excl[RuleOpen]++
-			} else {
-				m.consider(q, p, 0, -1, 0, sc.levels, top, gaps, excl)
-			}
-		}
+		m.scanCell(q, rb.rules[0], rb.cells[0], cellRef{inside: true}, true, 0, today, sc.levels, top, gaps, excl)
 	} else {
 		exp := rb.expired(today)
 		excl[RuleOpen] += exp
 		excl[RuleCommute] += rb.n - exp
 	}
-
 	for _, mode := range [2]uint8{modeOnsite, modeHybrid} {
 		b := &m.boxes[mode]
-		limit := q.limit[mode]
 		if m.prune {
 			sc.cells, sc.blocks = cellsWithin(b.cells, b.blockN, q.lat, q.lon, q.cosLat, q.reach[mode], sc.cells[:0], sc.blocks[:0])
 		} else {
@@ -459,28 +455,8 @@ func (m *Matcher) scanPosts(q *seekerQ, today int32, sc *scratch, top *topK, gap
 		}
 		visited, visitedExpired := 0, 0
 		for _, ref := range sc.cells {
-			cell := b.cells[ref.cell]
-			visited += len(cell)
-			// No post in the cell is nearer than ref.lb: its commute takes at least tmin.
-			tmin, _ := travelMinutes(max(0, ref.lb-geoMargin(ref.lb)), q.modes)
-			for i := range cell {
-				p := &cell[i]
-				if p.closes < today {
-					excl[RuleOpen]++
-					visitedExpired++
-					continue
-				}
-				if ref.inside {
-					m.consider(q, p, -1, -1, tmin, sc.levels, top, gaps, excl)
-					continue
-				}
-				minutes, tmode := q.travelTo(p.lat, p.lon, p.cosLat)
-				if !(minutes <= limit) {
-					excl[RuleCommute]++
-					continue
-				}
-				m.consider(q, p, minutes, tmode, tmin, sc.levels, top, gaps, excl)
-			}
+			visited += len(b.rules[ref.cell])
+			visitedExpired += m.scanCell(q, b.rules[ref.cell], b.cells[ref.cell], ref, false, q.limit[mode], today, sc.levels, top, gaps, excl)
 		}
 		exp := b.expired(today) - visitedExpired
 		excl[RuleOpen] += exp
@@ -488,21 +464,54 @@ func (m *Matcher) scanPosts(q *seekerQ, today int32, sc *scratch, top *topK, gap
 	}
 }
 
-// consider applies rules 3–7 to a post that passes rules 1 and 2 and offers
-// it to top (a match) or gaps (a gap).
-func (m *Matcher) consider(q *seekerQ, p *postC, minutes float64, tmode int8, tmin float64, levels []int8, top *topK, gaps *gapSet, excl *[8]int) {
-	rule, missing := q.postRest(p, levels)
-	if rule != 0 {
-		excl[rule]++
+// scanCell applies the rules to the posts of one cell (or the remote list)
+// and returns how many had expired.
+func (m *Matcher) scanCell(q *seekerQ, rules []postRules, posts []postC, ref cellRef, remote bool, limit float64, today int32,
+	levels []int8, top *topK, gaps *gapSet, excl *[8]int) (expired int) {
+	// No post in the cell is nearer than ref.lb: its commute takes at least tmin.
+	tmin := 0.0
+	if !remote {
+		tmin, _ = travelMinutes(max(0, ref.lb-geoMargin(ref.lb)), q.modes)
 	}
-	switch {
-	case rule == 0 && gaps == nil:
-		m.offer(q, p, levels, minutes, tmode, tmin, top)
-	case rule == RuleSkills && gaps != nil && missing <= MaxGapSkills:
-		gaps.total++
-		gaps.keys[missingKey(p, levels)]++
-		m.offer(q, p, levels, minutes, tmode, tmin, gaps.top)
+	for i := range rules {
+		r := &rules[i]
+		if r.closes < today {
+			excl[RuleOpen]++
+			expired++
+			continue
+		}
+		minutes, tmode := -1.0, int8(-1)
+		switch {
+		case remote:
+			minutes = 0
+		case !ref.inside:
+			p := &posts[i]
+			if minutes, tmode = q.travelTo(p.lat, p.lon, p.cosLat); !(minutes <= limit) {
+				excl[RuleCommute]++
+				continue
+			}
+		}
+		if rule := q.postAccess(r); rule != 0 {
+			excl[rule]++
+			continue
+		}
+		missing, ok := q.maskMissing(r)
+		if !ok {
+			missing = q.missingSkills(&posts[i], levels)
+		}
+		switch {
+		case missing == 0 && gaps == nil:
+			m.offer(q, r, &posts[i], levels, minutes, tmode, tmin, top)
+		case missing > 0 && gaps != nil && missing <= MaxGapSkills:
+			gaps.total++
+			gaps.keys[missingKey(&posts[i], levels)]++
+			m.offer(q, r, &posts[i], levels, minutes, tmode, tmin, gaps.top)
+		}
+		if missing > 0 {
+			excl[RuleSkills]++
+		}
 	}
+	return expired
 }
 
 func allCells[T any](cells [][]T, buf []cellRef) []cellRef {
@@ -519,13 +528,16 @@ func allCells[T any](cells [][]T, buf []cellRef) []cellRef {
 // whether the post could still enter: factors are at most 1, the commute
 // factor falls with the minutes, and rounding is monotone, so a post whose
 // bound is below the k-th score, or equal to it with a longer commute, cannot.
-func (m *Matcher) offer(q *seekerQ, p *postC, levels []int8, minutes float64, tmode int8, tmin float64, top *topK) {
-	remote := p.mode == modeRemote
-	limit := q.limitFor(p.mode)
+//
+// r is p's rules part from the box's hot copy: p itself is read only once the
+// first bound passes.
+func (m *Matcher) offer(q *seekerQ, r *postRules, p *postC, levels []int8, minutes float64, tmode int8, tmin float64, top *topK) {
+	remote := r.mode() == modeRemote
+	limit := q.limitFor(r.mode())
 	f := factors{
-		fit:  fitFactor(countOverByOne(q.capP, p.dem)),
-		acc:  accFactor(q.wished, p.offered),
-		pref: prefFactor(p.wage, q.minWage),
+		fit:  fitFactor(countOverByOne(q.capP, r.dem)),
+		acc:  accFactor(q.wished, r.offered),
+		pref: prefFactor(r.wage, q.minWage),
 	}
 	cmax := commuteFactor(remote, tmin, limit)
 	if m.prune && top.hopeless(Score(1, f.fit, cmax, f.acc, f.pref), tmin) {
@@ -578,9 +590,9 @@ func (m *Matcher) Candidates(postID string, limit int, keep func(*SeekerInfo) bo
 	defer m.putScratch(sc)
 	levels := sc.levels
 	top := newTopK(limit)
-	remote := p.mode == modeRemote
+	remote := p.mode() == modeRemote
 	limitIdx := 0
-	if p.mode == modeHybrid {
+	if p.mode() == modeHybrid {
 		limitIdx = 1
 	}
 	for ci, cell := range m.pool.cells {
@@ -626,7 +638,7 @@ func (m *Matcher) Candidates(postID string, limit int, keep func(*SeekerInfo) bo
 					}
 				}
 			}
-			if rule := q.postAccess(p); rule != 0 {
+			if rule := q.postAccess(&p.postRules); rule != 0 {
 				excl[rule]++
 				continue
 			}
