@@ -37,6 +37,21 @@ func genSubset[T any](t *rapid.T, label string, all []T) []T {
 	return out
 }
 
+// pickSkills draws distinct skill codes: any subset of a small catalog, up to
+// five codes of a large one.
+func pickSkills(t *rapid.T, label string, catalog []string) []string {
+	if len(catalog) <= 8 {
+		return genSubset(t, label, catalog)
+	}
+	var out []string
+	for range rapid.IntRange(0, 5).Draw(t, label+"n") {
+		if c := rapid.SampledFrom(catalog).Draw(t, label); !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func genDemands(t *rapid.T, label string) map[string]int {
 	m := map[string]int{}
 	for _, d := range genSubset(t, label, Dimensions) {
@@ -45,7 +60,7 @@ func genDemands(t *rapid.T, label string) map[string]int {
 	return m
 }
 
-func genSeeker(t *rapid.T, i int) *Seeker {
+func genSeeker(t *rapid.T, i int, catalog []string) *Seeker {
 	l := "s" + strconv.Itoa(i)
 	s := &Seeker{
 		Meta:       Meta{ID: fmt.Sprintf("s-%03d", i)},
@@ -70,7 +85,7 @@ func genSeeker(t *rapid.T, i int) *Seeker {
 	for k, v := range genDemands(t, l+"ab") {
 		s.Abilities[k] = v
 	}
-	for _, code := range genSubset(t, l+"sk", propSkills) {
+	for _, code := range pickSkills(t, l+"sk", catalog) {
 		s.Skills = append(s.Skills, SkillLevel{Code: code, Level: rapid.IntRange(1, 3).Draw(t, l+code)})
 	}
 	for _, code := range genSubset(t, l+"need", NeedCodes) {
@@ -79,7 +94,7 @@ func genSeeker(t *rapid.T, i int) *Seeker {
 	return s
 }
 
-func genPost(t *rapid.T, i int) *Post {
+func genPost(t *rapid.T, i int, catalog []string) *Post {
 	l := "p" + strconv.Itoa(i)
 	g := genGeo(t, l+"site")
 	p := &Post{
@@ -94,13 +109,13 @@ func genPost(t *rapid.T, i int) *Post {
 		Status:         rapid.SampledFrom([]string{"open", "open", "open", "open", "closed"}).Draw(t, l+"status"),
 		ClosesOn:       rapid.SampledFrom([]string{"", "", "2026-05-31", testToday, "2026-09-01"}).Draw(t, l+"closes"),
 	}
-	for _, code := range genSubset(t, l+"sk", propSkills) {
+	for _, code := range pickSkills(t, l+"sk", catalog) {
 		p.Skills = append(p.Skills, PostSkill{Code: code, Level: rapid.IntRange(1, 3).Draw(t, l+code), Required: rapid.Bool().Draw(t, l+code+"r")})
 	}
 	return p
 }
 
-func genClass(t *rapid.T, i int) *Class {
+func genClass(t *rapid.T, i int, catalog []string) *Class {
 	l := "c" + strconv.Itoa(i)
 	g := genGeo(t, l+"site")
 	c := &Class{
@@ -116,7 +131,7 @@ func genClass(t *rapid.T, i int) *Class {
 		Ends:          rapid.SampledFrom([]string{"2026-05-31", testToday, "2026-08-01"}).Draw(t, l+"ends"),
 		Status:        rapid.SampledFrom([]string{"open", "open", "open", "running"}).Draw(t, l+"status"),
 	}
-	for _, code := range genSubset(t, l+"sk", propSkills) {
+	for _, code := range pickSkills(t, l+"sk", catalog) {
 		c.Skills = append(c.Skills, SkillLevel{Code: code, Level: rapid.IntRange(1, 3).Draw(t, l+code)})
 	}
 	return c
@@ -130,11 +145,18 @@ type world struct {
 	classes []*Class
 }
 
-func genWorld(t *rapid.T) *world {
+func genWorld(t *rapid.T) *world { return genWorldOf(t, propSkills, nil) }
+
+// genWorldOf generates a world over a skill catalog; prime, if set, is fed
+// to the Matcher before the world.
+func genWorldOf(t *rapid.T, catalog []string, prime []Record) *world {
 	w := &world{m: NewMatcher(testClock)}
+	for _, r := range prime {
+		w.m.Upsert(r)
+	}
 	np := rapid.IntRange(0, 60).Draw(t, "posts")
 	for i := range np {
-		p := genPost(t, i)
+		p := genPost(t, i, catalog)
 		if i > 0 && rapid.IntRange(0, 5).Draw(t, fmt.Sprintf("dup%d", i)) == 0 {
 			// an identical twin of an earlier post: ties broken by id
 			q := *w.posts[rapid.IntRange(0, i-1).Draw(t, fmt.Sprintf("twin%d", i))]
@@ -147,15 +169,15 @@ func genWorld(t *rapid.T) *world {
 		w.posts = append(w.posts, p)
 	}
 	for i := range rapid.IntRange(0, 12).Draw(t, "classes") {
-		w.classes = append(w.classes, genClass(t, i))
+		w.classes = append(w.classes, genClass(t, i, catalog))
 	}
 	for i := range rapid.IntRange(1, 15).Draw(t, "seekers") {
-		w.seekers = append(w.seekers, genSeeker(t, i))
+		w.seekers = append(w.seekers, genSeeker(t, i, catalog))
 	}
 	// Feed everything, with some records first in an earlier version.
 	for i, p := range w.posts {
 		if rapid.IntRange(0, 4).Draw(t, fmt.Sprintf("early%d", i)) == 0 {
-			old := *genPost(t, 1000+i)
+			old := *genPost(t, 1000+i, catalog)
 			old.ID = p.ID
 			w.m.Upsert(&old)
 		}
@@ -455,6 +477,45 @@ func TestGapsProperties(t *testing.T) {
 				}
 			}
 			checkOrder(t, results)
+		}
+	})
+}
+
+// TestManySkillCodes runs past the 64 codes the skill masks hold exactly, so
+// the engine falls back to reading skill lists; answers stay those of brute force.
+func TestManySkillCodes(t *testing.T) {
+	t.Parallel()
+	catalog := make([]string, 90)
+	for i := range catalog {
+		catalog[i] = fmt.Sprintf("skill-%02d", i)
+	}
+	// Expired posts naming the catalog backwards: the codes the generator
+	// draws most (the first) get numbers beyond the masks.
+	var fillers []Record
+	for i := len(catalog) - 1; i >= 0; i-- {
+		fillers = append(fillers, &Post{Meta: Meta{ID: "filler-" + catalog[i]}, WorkMode: "remote",
+			Skills: []PostSkill{{Code: catalog[i], Level: 1, Required: true}}, Status: "open", ClosesOn: "2026-01-01"})
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		w := genWorldOf(t, catalog, fillers)
+		for _, s := range w.seekers {
+			got, _ := w.m.Matches(s.ID, KindPost, 5)
+			want := BruteForce(s, w.posts, testToday, 5)
+			want.Excluded.ByRule["1"] += len(catalog)
+			want.Excluded.Total += len(catalog)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("seeker %s: matcher\n%+v\nbrute force\n%+v", s.ID, got, want)
+			}
+			gaps, _ := w.m.Gaps(s.ID, 5)
+			if want := BruteForceGaps(s, w.posts, w.classes, testToday, 5); !reflect.DeepEqual(gaps, want) {
+				t.Fatalf("seeker %s: gaps\n%+v\nbrute force\n%+v", s.ID, gaps, want)
+			}
+		}
+		for _, p := range w.posts {
+			got, _ := w.m.Candidates(p.ID, 5, nil)
+			if want := BruteForceCandidates(p, w.seekers, testToday, 5, nil); !reflect.DeepEqual(got, want) {
+				t.Fatalf("post %s: matcher\n%+v\nbrute force\n%+v", p.ID, got, want)
+			}
 		}
 	})
 }

@@ -1,0 +1,59 @@
+package engine_test
+
+import (
+	"reflect"
+	"testing"
+
+	"jobbridge/engine"
+	"jobbridge/fixtures"
+)
+
+// TestMatcherEqualsBruteForceOnFixtures compares the Matcher with the brute
+// force on generated data shaped like the service's (clustered sites and
+// homes, the demo mix of modes, demands, skills and needs).
+func TestMatcherEqualsBruteForceOnFixtures(t *testing.T) {
+	t.Parallel()
+	c := fixtures.Counts{Posts: 5000, Seekers: 300, Classes: 150}
+	if testing.Short() {
+		c = fixtures.Counts{Posts: 1500, Seekers: 100, Classes: 60}
+	}
+	w := loadWorld(t, c)
+	for _, s := range w.seekers {
+		for _, limit := range []int{1, 20} {
+			got, err := w.m.Matches(s.ID, engine.KindPost, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := engine.BruteForce(s, w.posts, benchToday, limit); !reflect.DeepEqual(got, want) {
+				t.Fatalf("seeker %s, top %d: matcher\n%+v\nbrute force\n%+v", s.ID, limit, got, want)
+			}
+		}
+		got, _ := w.m.Matches(s.ID, engine.KindClass, 10)
+		if want := engine.BruteForceClasses(s, w.classes, benchToday, 10); !reflect.DeepEqual(got, want) {
+			t.Fatalf("seeker %s classes: matcher\n%+v\nbrute force\n%+v", s.ID, got, want)
+		}
+	}
+	for _, s := range w.seekers[:50] {
+		got, _ := w.m.Gaps(s.ID, 20)
+		want := engine.BruteForceGaps(s, w.posts, w.classes, benchToday, 20)
+		// The Matcher names skills from the catalog; the brute force has no catalog.
+		for i := range got.Results {
+			for j := range got.Results[i].Missing {
+				got.Results[i].Missing[j].Zh, got.Results[i].Missing[j].En = "", ""
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("seeker %s gaps: matcher\n%+v\nbrute force\n%+v", s.ID, got, want)
+		}
+	}
+	consent := func(i *engine.SeekerInfo) bool { return i.Consent }
+	for _, p := range w.posts[:50] {
+		got, err := w.m.Candidates(p.ID, 20, consent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := engine.BruteForceCandidates(p, w.seekers, benchToday, 20, consent); !reflect.DeepEqual(got, want) {
+			t.Fatalf("post %s candidates: matcher\n%+v\nbrute force\n%+v", p.ID, got, want)
+		}
+	}
+}
