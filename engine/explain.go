@@ -37,7 +37,11 @@ func commuteNote(mode uint8, minutes float64, travel int8, class bool) Note {
 		}
 	}
 	n := Note{Zh: fmt.Sprintf("通勤约 %d 分钟（%s）", m, zhMode), En: fmt.Sprintf("about %d min by %s", m, enMode)}
-	if mode == modeHybrid {
+	switch {
+	case mode == modeHybrid && class:
+		n.Zh = fmt.Sprintf("通勤约 %d 分钟（%s，线上线下结合）", m, zhMode)
+		n.En += " (partly online)"
+	case mode == modeHybrid:
 		n.Zh = fmt.Sprintf("通勤约 %d 分钟（%s，混合办公）", m, zhMode)
 		n.En += " (hybrid)"
 	}
