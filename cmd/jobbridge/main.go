@@ -61,7 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	var cfg config
-	fs := flag.NewFlagSet("jobbridge "+cmd, flag.ContinueOnError)
+	fs := newFlagSet()
+	fs.Init("jobbridge "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var kind string
 	switch cmd {
@@ -121,6 +122,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
+
+// newFlagSet makes a flag set that returns errors instead of exiting.
+func newFlagSet() *flag.FlagSet { return flag.NewFlagSet("jobbridge", flag.ContinueOnError) }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level

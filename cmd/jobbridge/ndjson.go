@@ -145,4 +145,3 @@ func parseKind(s string) (engine.Kind, error) {
 	}
 	return k, nil
 }
-
