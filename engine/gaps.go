@@ -156,3 +156,44 @@ func (q *seekerQ) eligibleClasses(classes []classC, today int32, levels []int8) 
 	}
 	return out
 }
+
+// Gaps finds the posts a stored seeker misses only on skills (rule 7, one or
+// two skills), ranked by the score they would have, each with the skills
+// missing and up to three classes the seeker can attend that teach them.
+func (m *Matcher) Gaps(seekerID string, limit int) (*GapsResponse, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	slot, ok := m.seekerIDs[seekerID]
+	if !ok {
+		return nil, errNoSeeker(seekerID)
+	}
+	q := *m.seekerAt(slot)
+	return m.gaps(&q, seekerID, limit), nil
+}
+
+// GapsSeeker is Gaps for a seeker record passed in.
+func (m *Matcher) GapsSeeker(s *Seeker, limit int) *GapsResponse {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	q := compileSeeker(s, m.codes.lookup)
+	return m.gaps(&q, s.ID, limit)
+}
+
+func (m *Matcher) gaps(q *seekerQ, seekerID string, limit int) *GapsResponse {
+	sc := m.getScratch()
+	defer m.putScratch(sc)
+	q.setLevels(sc.levels)
+	defer q.clearLevels(sc.levels)
+	today := m.today()
+	g := newGapSet(matchLimit(limit))
+	var excl [8]int
+	m.scanPosts(q, today, sc, nil, g, &excl)
+	post := func(h *hit) (*postC, string, string) { return m.postAt(h.ref), h.id, m.posts[h.ref].title }
+	names := func(code uint32) (string, string, string) {
+		c := m.codes.names[code]
+		n := m.names[c]
+		return c, n[0], n[1]
+	}
+	results := q.buildGaps(g, post, m.classes, q.eligibleClasses(m.classes, today, sc.levels), sc.levels, names)
+	return &GapsResponse{SeekerID: seekerID, Type: "gaps", Total: g.total, Results: results}
+}
