@@ -157,6 +157,25 @@ func BenchmarkMatch(b *testing.B) {
 	}
 }
 
+// BenchmarkMatchNoPruning scans every compact post (no grid, no score bound):
+// what the pruning saves, apart from the compact form itself.
+func BenchmarkMatchNoPruning(b *testing.B) {
+	for _, n := range postSizes {
+		b.Run(fmt.Sprintf("posts=%d", n), func(b *testing.B) {
+			w := matchWorld(b, n)
+			engine.SetPruning(w.m, false)
+			defer engine.SetPruning(w.m, true)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				if _, err := w.m.Matches(w.seekers[i%len(w.seekers)].ID, engine.KindPost, benchK); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkMatchBruteForce(b *testing.B) {
 	for _, n := range postSizes {
 		b.Run(fmt.Sprintf("posts=%d", n), func(b *testing.B) {

@@ -514,9 +514,12 @@ func (m *Matcher) scanCell(q *seekerQ, rules []postRules, posts []postC, ref cel
 	return expired
 }
 
+// allCells lists every non-empty cell for a border-to-border check (pruning off).
 func allCells[T any](cells [][]T, buf []cellRef) []cellRef {
 	for c := range cells {
-		buf = append(buf, cellRef{cell: int32(c)})
+		if len(cells[c]) > 0 {
+			buf = append(buf, cellRef{cell: int32(c)})
+		}
 	}
 	return buf
 }
