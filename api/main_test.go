@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	shared, err = startEnv(dir)
+	shared, err = startEnv(dir, seed)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "start:", err)
 		os.Exit(1)
@@ -50,7 +50,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func startEnv(dir string) (*env, error) {
+// startEnv starts a stack in dir and fills it with fill (the test world, or the demo data).
+func startEnv(dir string, fill func(context.Context, *engine.Service) error) (*env, error) {
 	ctx := context.Background()
 	e := &env{dir: dir, tokens: map[string]string{}}
 	var err error
@@ -71,7 +72,7 @@ func startEnv(dir string) (*env, error) {
 	if _, err := e.svc.Load(ctx); err != nil {
 		return nil, err
 	}
-	if err := seed(ctx, e.svc); err != nil {
+	if err := fill(ctx, e.svc); err != nil {
 		return nil, err
 	}
 	e.srv = httptest.NewServer(api.New(api.Config{Service: e.svc, Matcher: e.matcher}).Handler())

@@ -1,0 +1,533 @@
+package api_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"jobbridge/api"
+	"jobbridge/engine"
+	"jobbridge/fixtures"
+)
+
+// The browser suite: Debian's chromium, driven by chromedp, on a server with
+// the demo data. Each role does its main task end to end; axe-core checks every
+// page in both languages; a keyboard-only pass walks the counsellor and trainee
+// pages; every page is photographed at 1280×800 and 390×844.
+//
+// It skips when chromium or npm is missing, except under CI=true, where that
+// is a failure: CI installs both.
+
+// axeVersion is the pinned axe-core release, installed from npm at test time.
+const axeVersion = "4.14.1"
+
+// axeTags are the rule sets that must report no violation.
+var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
+
+// chromiumFlags are the flags the browser starts with (plus a fresh user-data dir).
+var chromiumFlags = []string{"headless", "no-sandbox", "disable-gpu", "disable-background-networking",
+	"disable-component-update", "disable-sync", "no-first-run"}
+
+// needTool finds a program the suite needs, skipping (or failing under CI) without it.
+func needTool(t *testing.T, names ...string) string {
+	t.Helper()
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	msg := fmt.Sprintf("browser tests need %s (apt-get install -y chromium fonts-noto-cjk; npm)", strings.Join(names, " or "))
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg + ": missing on CI")
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// axeSource installs the pinned axe-core with npm into the user cache (once)
+// and returns its script.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	npm := needTool(t, "npm")
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	dir := filepath.Join(base, "jobbridge", "axe-core-"+axeVersion)
+	script := filepath.Join(dir, "node_modules", "axe-core", "axe.min.js")
+	if _, err := os.Stat(script); err != nil {
+		cmd := exec.Command(npm, "install", "--prefix", dir, "--no-audit", "--no-fund", "--silent", "axe-core@"+axeVersion)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("npm install axe-core@%s: %v\n%s", axeVersion, err, out)
+		}
+	}
+	b, err := os.ReadFile(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// loadDemo fills a stack with the demo data, as `jobbridge serve` does on a first start.
+func loadDemo(ctx context.Context, svc *engine.Service) error {
+	fsys := fixtures.Data()
+	files, err := fs.Glob(fsys, "*.ndjson")
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	for _, name := range files {
+		f, err := fsys.Open(name)
+		if err != nil {
+			return err
+		}
+		var recs []engine.Record
+		var kind engine.Kind
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+		for sc.Scan() {
+			k, r, err := api.DecodeLine(sc.Bytes())
+			if err != nil {
+				f.Close()
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			kind = k
+			recs = append(recs, r)
+		}
+		f.Close()
+		if _, err := svc.PutMany(ctx, kind, recs); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// axeViolation is one failed axe rule on a page.
+type axeViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// tab drives one chromium tab against the demo server.
+type tab struct {
+	t     *testing.T
+	ctx   context.Context
+	base  string
+	axe   string
+	shots string
+	audit *auditLog
+}
+
+// auditLog collects the axe results of every page, for the report.
+type auditLog struct {
+	rows []string
+	bad  int
+}
+
+func (a *auditLog) add(page, lang string, v []axeViolation) {
+	a.rows = append(a.rows, fmt.Sprintf("| %s | %s | %d |", page, lang, len(v)))
+	a.bad += len(v)
+}
+
+func (b *tab) do(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func eval[T any](b *tab, js string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("evaluate %.60s: %v", js, err)
+	}
+	return v
+}
+
+// open loads a page and waits for it.
+func (b *tab) open(path string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(b.base+path), chromedp.WaitReady("body"))
+}
+
+// submit clicks a button that sends a form and waits for the next page.
+func (b *tab) submit(sel string) {
+	b.t.Helper()
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(sel)); err != nil {
+		b.t.Fatalf("submit %s: %v", sel, err)
+	}
+	b.do(chromedp.WaitReady("body"))
+}
+
+// setValue replaces a control's value, as selecting its text and typing over it would.
+func (b *tab) setValue(sel, v string) {
+	b.t.Helper()
+	eval[bool](b, fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.value = %q; return true })()`, sel, v))
+}
+
+func (b *tab) path() string {
+	loc := eval[string](b, `location.pathname + location.search`)
+	return loc
+}
+
+func (b *tab) text(sel string) string {
+	return eval[string](b, fmt.Sprintf(`(document.querySelector(%q) || {innerText: ""}).innerText`, sel))
+}
+
+// login logs in through the form, typing like a person.
+func (b *tab) login(username string) {
+	b.t.Helper()
+	b.open("/login")
+	b.do(chromedp.SendKeys("#f-username", username), chromedp.SendKeys("#f-password", "jobbridge-demo"))
+	b.submit(`main form button[type="submit"]`)
+	if p := b.path(); p != "/" {
+		b.t.Fatalf("login %s ended on %s", username, p)
+	}
+}
+
+// setLang switches the language the way the switch link does (remembered in a cookie).
+func (b *tab) setLang(lang string) { b.open("/settings?lang=" + lang) }
+
+// check runs axe on the page that reach brings up, in both languages, and
+// photographs it at desktop and phone sizes.
+func (b *tab) check(name string, reach func()) {
+	b.t.Helper()
+	for _, lang := range []string{"zh-CN", "en"} {
+		b.setLang(lang)
+		reach()
+		if got := eval[string](b, `document.documentElement.lang`); got != lang {
+			b.t.Errorf("%s: lang attribute %q, want %q", name, got, lang)
+		}
+		eval[bool](b, b.axe+";true")
+		tags, _ := jsonString(axeTags)
+		v := eval[[]axeViolation](b, `axe.run(document, {runOnly: {type: "tag", values: `+tags+`}, resultTypes: ["violations"]})
+			.then(r => r.violations.map(v => ({id: v.id, impact: v.impact || "", help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))})))`)
+		b.audit.add(name, lang, v)
+		for _, x := range v {
+			b.t.Errorf("axe %s (%s): %s [%s] %s", name, lang, x.ID, x.Impact, x.Help+": "+strings.Join(x.Nodes, "; "))
+		}
+		for _, size := range [][2]int64{{1280, 800}, {390, 844}} {
+			opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
+			if size[0] < 500 {
+				opts = append(opts, chromedp.EmulateMobile)
+			}
+			b.do(chromedp.EmulateViewport(size[0], size[1], opts...))
+			png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+			if err != nil {
+				b.t.Fatal(err)
+			}
+			file := filepath.Join(b.shots, fmt.Sprintf("%s.%s.%d.png", name, lang, size[0]))
+			if err := os.WriteFile(file, png, 0o644); err != nil {
+				b.t.Fatal(err)
+			}
+		}
+		b.do(chromedp.EmulateViewport(1280, 800, chromedp.EmulateScale(1)))
+	}
+	b.setLang("zh-CN")
+}
+
+func jsonString(v []string) (string, error) {
+	q := make([]string, len(v))
+	for i, s := range v {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return "[" + strings.Join(q, ",") + "]", nil
+}
+
+// focusStop is where focus is after one Tab press.
+type focusStop struct {
+	KB      string `json:"kb"`
+	Tag     string `json:"tag"`
+	Label   string `json:"label"`
+	Visible bool   `json:"visible"`
+}
+
+// markTabbables numbers the elements Tab should reach, in document order (one
+// per radio group); it returns how many there are.
+const markTabbables = `(() => {
+  const sel = 'a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+  const seen = new Set();
+  let n = 0;
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.getClientRects().length === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+    if (el.closest('details:not([open])') && el.tagName !== 'SUMMARY') continue;
+    if (el.type === 'radio') {
+      if (seen.has(el.name)) continue;
+      seen.add(el.name);
+      const group = [...document.querySelectorAll('input[type=radio][name="' + el.name + '"]')];
+      const stop = group.find(r => r.checked) || group[0];
+      stop.dataset.kb = n++;
+      continue;
+    }
+    el.dataset.kb = n++;
+  }
+  return n;
+})()`
+
+// whereIsFocus describes the focused element and whether its focus is visible.
+const whereIsFocus = `(() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return {kb: "", tag: "BODY", label: "", visible: false};
+  const s = getComputedStyle(e);
+  const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || (s.boxShadow && s.boxShadow !== 'none');
+  return {kb: e.dataset.kb ?? "", tag: e.tagName, label: (e.innerText || e.value || e.name || e.id || '').trim().slice(0, 40), visible: ring};
+})()`
+
+// keyboardPass presses Tab through a page: focus must reach every control in
+// document order, starting with the skip link, and always be visible.
+func (b *tab) keyboardPass(path string) {
+	b.t.Helper()
+	b.open(path)
+	n := eval[int](b, markTabbables)
+	if n == 0 {
+		b.t.Fatalf("%s: nothing to tab to", path)
+	}
+	prev := ""
+	for i, presses := 0, 0; i < n; presses++ {
+		if presses > n+3*n/2 {
+			b.t.Errorf("%s: %d Tab presses did not reach all %d controls", path, presses, n)
+			return
+		}
+		b.do(chromedp.KeyEvent(kb.Tab))
+		at := eval[focusStop](b, whereIsFocus)
+		if at.KB == prev && at.Tag == "INPUT" {
+			continue // a date input stops on its year, month and day
+		}
+		prev = at.KB
+		if at.KB != fmt.Sprint(i) {
+			b.t.Errorf("%s: Tab %d reached %s %q (kb %q), want control %d in document order", path, i+1, at.Tag, at.Label, at.KB, i)
+			return
+		}
+		if i == 0 && !strings.Contains(eval[string](b, `document.activeElement.className`), "skip-link") {
+			b.t.Errorf("%s: the first Tab does not reach the skip link", path)
+		}
+		if !at.Visible {
+			b.t.Errorf("%s: focus on %s %q is not visible", path, at.Tag, at.Label)
+		}
+		i++
+	}
+	// The skip link moves focus to the main content.
+	b.open(path)
+	b.do(chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Enter))
+	if id := eval[string](b, `document.activeElement.id`); id != "main" {
+		b.t.Errorf("%s: the skip link moved focus to %q, not main", path, id)
+	}
+}
+
+func TestBrowser(t *testing.T) {
+	chromium := needTool(t, "chromium", "chromium-browser")
+	axe := axeSource(t)
+	start := time.Now()
+
+	dir := t.TempDir()
+	demo, err := startEnv(dir, loadDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer demo.close()
+	t.Logf("demo server ready in %s", time.Since(start).Round(time.Millisecond))
+
+	shots := os.Getenv("JOBBRIDGE_SCREENSHOTS")
+	if shots == "" {
+		shots = filepath.Join("..", "screenshots")
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(chromium), chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800)}
+	for _, f := range chromiumFlags {
+		opts = append(opts, chromedp.Flag(f, true))
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+	if err := chromedp.Do(browserCtx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	audit := &auditLog{}
+
+	// role opens a fresh browser context (own cookies) for one person.
+	role := func(t *testing.T) *tab {
+		ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+		t.Cleanup(cancel)
+		ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+		t.Cleanup(cancelT)
+		b := &tab{t: t, ctx: ctx, base: demo.srv.URL, axe: axe, shots: shots, audit: audit}
+		b.do(chromedp.EmulateViewport(1280, 800, chromedp.EmulateScale(1)))
+		b.setLang("zh-CN")
+		return b
+	}
+
+	t.Run("visitor", func(t *testing.T) {
+		b := role(t)
+		b.check("login", func() { b.open("/login") })
+		b.check("settings", func() { b.open("/settings") })
+		b.check("login-failed", func() {
+			b.open("/login")
+			b.do(chromedp.SendKeys("#f-username", "demo-counsellor"), chromedp.SendKeys("#f-password", "wrong-password"))
+			b.submit(`main form button[type="submit"]`)
+		})
+	})
+
+	t.Run("counsellor", func(t *testing.T) {
+		b := role(t)
+		b.login("demo-counsellor")
+		// Main task: find a seeker from the home page, open the file, then the matches.
+		b.do(chromedp.SendKeys("#f-q", "施峰"))
+		b.submit(`main form button[type="submit"]`)
+		if !strings.HasPrefix(b.path(), "/seekers?") {
+			t.Fatalf("search went to %s", b.path())
+		}
+		b.submit(`a[href="/seekers/s-000002"]`)
+		if h1 := b.text("h1"); !strings.Contains(h1, "施峰") {
+			t.Fatalf("seeker file h1 %q", h1)
+		}
+		b.submit(`a[href="/seekers/s-000002/matches"]`)
+		if n := eval[int](b, `document.querySelectorAll(".match-list > li").length`); n == 0 {
+			t.Fatal("no matches shown")
+		}
+		if n := eval[int](b, `document.querySelectorAll(".match-list > li:first-child .factors tbody tr").length`); n != 5 {
+			t.Errorf("the first match explains %d factors, want 5", n)
+		}
+		if !strings.Contains(b.text("#excluded-title"), "排除") {
+			t.Error("the excluded counts are not shown")
+		}
+		// The edit form shows a wrong number beside its field and focuses the summary.
+		b.open("/seekers/s-000002/edit")
+		b.setValue("#f-mobility-maxCommuteMinutes", "很久")
+		b.submit(`form[action$="/edit"] button[type="submit"]`)
+		if id := eval[string](b, `document.activeElement.id`); id != "error-summary" {
+			t.Errorf("after a failed save focus is on %q, not the error summary", id)
+		}
+		if got := eval[string](b, `document.getElementById("f-mobility-maxCommuteMinutes").getAttribute("aria-describedby")`); !strings.Contains(got, "f-mobility-maxCommuteMinutes-error") {
+			t.Errorf("the field is described by %q", got)
+		}
+
+		b.check("counsellor-home", func() { b.open("/") })
+		b.check("counsellor-seekers", func() { b.open("/seekers?category=hearing") })
+		b.check("counsellor-seeker", func() { b.open("/seekers/s-000002") })
+		b.check("counsellor-seeker-edit", func() { b.open("/seekers/s-000002/edit") })
+		b.check("counsellor-seeker-edit-errors", func() {
+			b.open("/seekers/s-000002/edit")
+			b.setValue("#f-preferences-maxWeeklyHours", "99")
+			b.submit(`form[action$="/edit"] button[type="submit"]`)
+		})
+		b.check("counsellor-matches", func() { b.open("/seekers/s-000002/matches") })
+		b.check("counsellor-matches-classes", func() { b.open("/seekers/s-000002/matches?type=classes") })
+		b.check("counsellor-gaps", func() { b.open("/seekers/s-000002/gaps") })
+		b.check("counsellor-posts", func() { b.open("/posts?status=open") })
+		b.check("counsellor-post", func() { b.open("/posts/p-000001") })
+		b.check("counsellor-candidates", func() { b.open("/posts/p-000001/candidates") })
+
+		for _, p := range []string{"/", "/seekers?category=hearing", "/seekers/s-000002", "/seekers/s-000002/matches", "/seekers/s-000002/edit"} {
+			b.keyboardPass(p)
+		}
+	})
+
+	t.Run("employer", func(t *testing.T) {
+		b := role(t)
+		b.login("demo-employer")
+		// Main task: post a job with its accessibility checklist.
+		b.open("/posts/new")
+		b.do(chromedp.SendKeys("#f-title", "无障碍测试岗位 Accessible test post"),
+			chromedp.SendKeys("#f-description", "在浏览器测试中创建。"),
+			chromedp.Click(`label[for="f-site-stepFree"]`),
+			chromedp.Click(`label[for="f-site-accessibleToilet"]`),
+			chromedp.Click(`label[for="f-accommodations-screen-reader"]`))
+		b.setValue("#f-monthlyWage", "6200")
+		b.setValue("#f-site-lat", "31.1925")
+		b.setValue("#f-site-lon", "121.437")
+		b.submit(`form[action="/posts/new"] button[type="submit"]`)
+		if h1 := b.text("h1"); !strings.Contains(h1, "无障碍测试岗位") {
+			t.Fatalf("after posting the page is %q (%s): %s", h1, b.path(), b.text(".error-summary"))
+		}
+		if !strings.Contains(b.text(".notice"), "已创建") {
+			t.Error("no notice that the post was created")
+		}
+		created := b.path()
+		b.check("employer-home", func() { b.open("/") })
+		b.check("employer-posts", func() { b.open("/posts") })
+		b.check("employer-post-new", func() { b.open("/posts/new") })
+		b.check("employer-post-new-errors", func() {
+			b.open("/posts/new")
+			b.setValue("#f-site-lat", "40")
+			b.submit(`form[action="/posts/new"] button[type="submit"]`)
+		})
+		b.check("employer-post", func() { b.open(strings.Split(created, "?")[0]) })
+		b.check("employer-post-edit", func() { b.open(strings.Split(created, "?")[0] + "/edit") })
+		b.check("employer-candidates", func() { b.open("/posts/p-000001/candidates") })
+		b.check("employer-forbidden", func() { b.open("/seekers/s-000002") })
+	})
+
+	t.Run("trainee", func(t *testing.T) {
+		b := role(t)
+		b.login("demo-trainee")
+		// Main task for now: read my file and matches; make the text large and the contrast high.
+		b.do(chromedp.Click(`label[for="f-text-large"]`), chromedp.Click(`label[for="f-contrast-high"]`))
+		b.submit(`.display-form button[type="submit"]`)
+		if cls := eval[string](b, `document.body.className`); !strings.Contains(cls, "large-text") || !strings.Contains(cls, "high-contrast") {
+			t.Errorf("body class after the display switch: %q", cls)
+		}
+		b.check("trainee-home-large", func() { b.open("/") })
+		b.open("/settings")
+		b.do(chromedp.Click(`label[for="f-text-normal"]`), chromedp.Click(`label[for="f-contrast-normal"]`))
+		b.submit(`.display-form button[type="submit"]`)
+		b.check("trainee-home", func() { b.open("/") })
+		b.check("trainee-file", func() { b.open("/seekers/s-000002") })
+		b.check("trainee-matches", func() { b.open("/seekers/s-000002/matches") })
+		b.check("trainee-gaps", func() { b.open("/seekers/s-000002/gaps") })
+		b.keyboardPass("/")
+		b.keyboardPass("/seekers/s-000002/matches")
+	})
+
+	t.Run("provider", func(t *testing.T) {
+		b := role(t)
+		b.login("demo-provider")
+		b.check("provider-home", func() { b.open("/") })
+	})
+
+	t.Run("admin", func(t *testing.T) {
+		b := role(t)
+		b.login("demo-admin")
+		// Main task for now: add a skill to the catalog.
+		b.open("/admin/skills")
+		b.do(chromedp.SendKeys("#f-code", "sign-interpreting"), chromedp.SendKeys("#f-zh", "手语翻译"),
+			chromedp.SendKeys("#f-en", "Sign language interpreting"), chromedp.SendKeys("#f-group", "service"))
+		b.submit(`form[action="/admin/skills"] button[type="submit"]`)
+		if !strings.Contains(b.text("main table"), "sign-interpreting") {
+			t.Error("the new skill is not in the catalog")
+		}
+		b.check("admin-home", func() { b.open("/") })
+		b.check("admin-users", func() { b.open("/admin/users") })
+		b.check("admin-user-new", func() { b.open("/admin/users/new") })
+		b.check("admin-user-edit", func() { b.open("/admin/users/u-demo-counsellor") })
+		b.check("admin-skills", func() { b.open("/admin/skills") })
+		b.check("admin-skill-edit", func() { b.open("/admin/skills/data-entry") })
+		b.check("admin-audit", func() { b.open("/admin/audit?" + url.Values{"seekerId": {"s-000002"}}.Encode()) })
+	})
+
+	report := "| page | language | axe violations |\n|---|---|---|\n" + strings.Join(audit.rows, "\n") + "\n"
+	if err := os.WriteFile(filepath.Join(shots, "axe-report.md"), []byte(report), 0o644); err != nil {
+		t.Error(err)
+	}
+	t.Logf("axe: %d page views, %d violations; browser suite %s; screenshots in %s",
+		len(audit.rows), audit.bad, time.Since(start).Round(time.Second), shots)
+}
