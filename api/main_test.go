@@ -63,6 +63,9 @@ func startEnv(dir string, fill func(context.Context, *engine.Service) error) (*e
 	if e.store, err = store.Open(ctx, e.db.URI(), cipher, nil); err != nil {
 		return nil, err
 	}
+	if _, err := e.db.IndexIDs(ctx); err != nil {
+		return nil, err
+	}
 	if e.index, err = search.Open(filepath.Join(dir, "index")); err != nil {
 		return nil, err
 	}

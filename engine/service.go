@@ -332,24 +332,41 @@ func (s *Service) Put(ctx context.Context, kind Kind, r Record) (created bool, e
 	return created, s.applied(ctx, kind, r)
 }
 
-// PutMany puts records of one kind and applies them to the index in one batch.
-// It stops at the first invalid record, returning how many were stored.
+// PutMany puts records of one kind: new ones in one batch, and, when some
+// already exist, each one as Put does. It validates every record first and
+// stores nothing when one is invalid. The index gets them in one batch.
 func (s *Service) PutMany(ctx context.Context, kind Kind, rs []Record) (int, error) {
-	for i, r := range rs {
-		if _, err := s.store(ctx, kind, r); err != nil {
-			if aerr := s.applied(ctx, kind, rs[:i]...); aerr != nil {
-				return i, aerr
-			}
-			return i, fmt.Errorf("%s %s: %w", kind, r.RecordMeta().ID, err)
+	for _, r := range rs {
+		if err := s.Prepare(ctx, kind, r); err != nil {
+			return 0, fmt.Errorf("%s %s: %w", kind, r.RecordMeta().ID, err)
 		}
+		if m := r.RecordMeta(); m.ID == "" {
+			m.ID = NewID(kind)
+		}
+	}
+	err := s.Store.CreateMany(ctx, kind, rs)
+	if ErrorCode(err) == ECONFLICT {
+		for _, r := range rs {
+			if _, err = s.write(ctx, kind, r); err != nil {
+				return 0, fmt.Errorf("%s %s: %w", kind, r.RecordMeta().ID, err)
+			}
+		}
+	} else if err != nil {
+		return 0, err
 	}
 	return len(rs), s.applied(ctx, kind, rs...)
 }
 
+// store validates a record and writes it.
 func (s *Service) store(ctx context.Context, kind Kind, r Record) (created bool, err error) {
 	if err := s.Prepare(ctx, kind, r); err != nil {
 		return false, err
 	}
+	return s.write(ctx, kind, r)
+}
+
+// write creates a record, or replaces it when its id exists.
+func (s *Service) write(ctx context.Context, kind Kind, r Record) (created bool, err error) {
 	m := r.RecordMeta()
 	if m.ID == "" {
 		m.ID = NewID(kind)

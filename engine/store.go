@@ -59,6 +59,9 @@ type Store interface {
 	Get(ctx context.Context, kind Kind, id string, r Record) error
 	// Create inserts r (its ID set by the caller); ECONFLICT on a duplicate id or unique field.
 	Create(ctx context.Context, kind Kind, r Record) error
+	// CreateMany inserts new records of one kind in one batch; ECONFLICT when any
+	// already exists (then some may be stored: put them one by one).
+	CreateMany(ctx context.Context, kind Kind, rs []Record) error
 	// Replace overwrites the record with r's ID; ENOTFOUND when absent, ECONFLICT on a unique field.
 	Replace(ctx context.Context, kind Kind, r Record) error
 	// Delete removes a record that is not followed by the change feed (users).

@@ -64,6 +64,11 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (a *app, err error)
 		return a, fmt.Errorf("store: %w", err)
 	}
 	a.closers = append(a.closers, a.store.Close)
+	if a.db != nil {
+		if _, err := a.db.IndexIDs(ctx); err != nil {
+			return a, fmt.Errorf("embedded database: %w", err)
+		}
+	}
 	a.index, err = search.Open(filepath.Join(cfg.DataDir, "index"))
 	if err != nil {
 		return a, fmt.Errorf("index: %w", err)

@@ -96,6 +96,10 @@ func Open(ctx context.Context, uri string, cipher *Cipher, log *slog.Logger) (*S
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("open store: ping: %w", err)
 	}
+	if err := s.ensureCollections(ctx); err != nil {
+		_ = client.Disconnect(ctx)
+		return nil, err
+	}
 	if err := s.createIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("open store: %w", err)

@@ -18,6 +18,7 @@ import (
 
 // DB is a running in-process FerretDB listening on a loopback port.
 type DB struct {
+	dir    string
 	uri    string
 	cancel context.CancelFunc
 	done   chan error
@@ -51,7 +52,7 @@ func Start(ctx context.Context, dataDir string, log *slog.Logger) (*DB, error) {
 		return nil, fmt.Errorf("start embedded database: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	db := &DB{cancel: cancel, done: make(chan error, 1)}
+	db := &DB{dir: dir, cancel: cancel, done: make(chan error, 1)}
 	go func() { db.done <- f.Run(runCtx) }()
 	db.uri = f.MongoDBURI()
 	return db, nil
