@@ -376,6 +376,26 @@ func TestBrowser(t *testing.T) {
 		return b
 	}
 
+	// The demo trainee takes the class that suits them best, and their counsellor
+	// has a note about it in the inbox.
+	ctx := context.Background()
+	classes, err := demo.matcher.Matches("s-000002", engine.KindClass, 1)
+	if err != nil || len(classes.Results) == 0 {
+		t.Fatalf("no class for the demo trainee: %v", err)
+	}
+	var class engine.Class
+	if err := demo.store.Get(ctx, engine.KindClass, classes.Results[0].ID, &class); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.svc.Enroll(ctx, &engine.Enrollment{SeekerID: "s-000002", ClassID: class.ID}, "u-demo-counsellor"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.svc.AddInbox(ctx, &engine.InboxItem{ID: "in-browser-1", CounsellorID: "u-demo-counsellor", SeekerID: "s-000002",
+		SeekerName: "施峰", Kind: engine.InboxInactive, ClassID: class.ID, ClassTitle: class.Title, At: time.Now(),
+		Text: engine.Note{Zh: "14 天没有学习记录", En: "no learning activity for 14 days"}}); err != nil {
+		t.Fatal(err)
+	}
+
 	t.Run("visitor", func(t *testing.T) {
 		b := role(t)
 		b.check("login", func() { b.open("/login") })
@@ -436,6 +456,7 @@ func TestBrowser(t *testing.T) {
 		b.check("counsellor-posts", func() { b.open("/posts?status=open") })
 		b.check("counsellor-post", func() { b.open("/posts/p-000001") })
 		b.check("counsellor-candidates", func() { b.open("/posts/p-000001/candidates") })
+		b.check("counsellor-inbox", func() { b.open("/inbox") })
 
 		for _, p := range []string{"/", "/seekers?category=hearing", "/seekers/s-000002", "/seekers/s-000002/matches", "/seekers/s-000002/edit"} {
 			b.keyboardPass(p)
@@ -480,7 +501,22 @@ func TestBrowser(t *testing.T) {
 	t.Run("trainee", func(t *testing.T) {
 		b := role(t)
 		b.login("demo-trainee")
-		// Main task for now: read my file and matches; make the text large and the contrast high.
+		// Main task: see my course's progress change after the learning platform reports a statement.
+		b.submit(`.main-nav a[href="/seekers/s-000002/courses"]`)
+		before := eval[float64](b, `document.querySelector("progress").value`)
+		recordStatement(t, demo.svc, xapiProgress("0b6f3c1e-2d4a-4e8f-9b7c-1a2b3c4d5e6f", "s-000002", class.ID, class.Modules[0].ID, 100), "u-demo-provider")
+		b.open("/seekers/s-000002/courses")
+		after := eval[float64](b, `document.querySelector("progress").value`)
+		if after <= before {
+			t.Errorf("progress %v before the statement, %v after", before, after)
+		}
+		if txt := b.text(".progress-text"); !strings.Contains(txt, fmt.Sprint(after)) && !strings.Contains(txt, fmt.Sprintf("%.1f", after)) {
+			t.Errorf("the progress text %q does not say %v", txt, after)
+		}
+		b.check("trainee-courses", func() { b.open("/seekers/s-000002/courses") })
+		b.keyboardPass("/seekers/s-000002/courses")
+		// Make the text large and the contrast high from the home page.
+		b.open("/")
 		b.do(chromedp.Click(`label[for="f-text-large"]`), chromedp.Click(`label[for="f-contrast-high"]`))
 		b.submit(`.display-form button[type="submit"]`)
 		if cls := eval[string](b, `document.body.className`); !strings.Contains(cls, "large-text") || !strings.Contains(cls, "high-contrast") {

@@ -114,6 +114,8 @@ func (st *site) routes() []pageRoute {
 		{"POST", "/seekers/:id/edit", couns, st.seekerSave},
 		{"GET", "/seekers/:id/matches", roles(engine.RoleCounsellor, engine.RoleTrainee), st.seekerMatches},
 		{"GET", "/seekers/:id/gaps", roles(engine.RoleCounsellor, engine.RoleTrainee), st.seekerGaps},
+		{"GET", "/seekers/:id/courses", roles(engine.RoleCounsellor, engine.RoleTrainee), st.seekerCourses},
+		{"GET", "/inbox", couns, st.inboxPage},
 
 		{"GET", "/posts", roles(engine.RoleCounsellor, engine.RoleEmployer), st.postList},
 		{"GET", "/posts/new", emp, st.postNew},

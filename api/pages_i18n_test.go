@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -28,6 +29,9 @@ func readCatalog(t *testing.T, lang string) map[string]bool {
 	}
 	return ids
 }
+
+// templateArg is a value a message interpolates: {{.Name}}.
+var templateArg = regexp.MustCompile(`\{\{\.(\w+)\}\}`)
 
 var (
 	// {{t "id" …}} in templates, with or without a leading ( or pipe.
@@ -134,8 +138,12 @@ func TestMessagesRender(t *testing.T) {
 	for _, l := range pageLangs {
 		for id := range raws[l] {
 			plural := plurals[id]
-			args := []any{"Name", "x", "Title", "x", "Street", "x", "When", "x", "Code", "x", "Date", "x", "N", 2,
-				"Min", 1, "Max", 2, "Page", 2, "Score", "1", "Minutes", "3", "Have", 1, "Need", 2, "Level", 3, "ID", "x", "Open", 1}
+			var args []any
+			for _, m := range templateArg.FindAllStringSubmatch(fmt.Sprint(raws[l][id]), -1) {
+				if m[1] != "Count" {
+					args = append(args, m[1], 2)
+				}
+			}
 			for _, n := range []int{1, 2} {
 				a := args
 				if plural {

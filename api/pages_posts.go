@@ -182,10 +182,11 @@ func (st *site) postForm(c *gin.Context, p *engine.Post, isNew bool) postFormDat
 
 func (st *site) postNew(c *gin.Context) error {
 	p := &engine.Post{WorkMode: "onsite", Status: "open", Hours: engine.Hours{Weekly: 40}, Openings: 1}
-	// Start from the site of the employer's latest post: most employers post at one address.
+	// Start from the site of one of the employer's onsite posts: most employers post at one address.
 	if u := pageUser(c); u.Role == engine.RoleEmployer {
 		p.EmployerID = u.EmployerID
-		res, err := st.svc.Index.Search(c.Request.Context(), engine.SearchQuery{Type: engine.KindPost, EmployerID: u.EmployerID, Limit: 1})
+		res, err := st.svc.Index.Search(c.Request.Context(), engine.SearchQuery{Type: engine.KindPost, EmployerID: u.EmployerID,
+			WorkMode: "onsite", Limit: 1})
 		if err == nil && len(res.Hits) > 0 {
 			var last engine.Post
 			if st.svc.Store.Get(c.Request.Context(), engine.KindPost, res.Hits[0].ID, &last) == nil {

@@ -78,37 +78,45 @@ func (st *site) view(c *gin.Context, titleID string, args ...any) *view {
 	return v
 }
 
-// navFor is the main navigation of a role.
+// navFor is the main navigation of a role; the current item is the one whose
+// address is the longest prefix of the page's.
 func navFor(u *engine.User, current string) []navItem {
 	var items []navItem
-	add := func(href, label string) {
-		cur := href == current || (href != "/" && strings.HasPrefix(current, href+"/") && !strings.HasSuffix(current, "/new"))
-		if href == "/posts/new" {
-			cur = current == href
-		}
-		items = append(items, navItem{Href: href, Label: label, Current: cur})
-	}
+	add := func(href, label string) { items = append(items, navItem{Href: href, Label: label}) }
 	if u == nil {
 		add("/login", "nav.login")
-		return items
+	} else {
+		add("/", "nav.home")
+		switch u.Role {
+		case engine.RoleCounsellor:
+			add("/seekers", "nav.seekers")
+			add("/posts", "nav.posts")
+			add("/inbox", "nav.inbox")
+		case engine.RoleEmployer:
+			add("/posts", "nav.myPosts")
+			add("/posts/new", "nav.newPost")
+		case engine.RoleTrainee:
+			add("/seekers/"+u.SeekerID, "nav.myFile")
+			add("/seekers/"+u.SeekerID+"/courses", "nav.myCourses")
+			add("/seekers/"+u.SeekerID+"/matches", "nav.myMatches")
+		case engine.RoleAdmin:
+			add("/seekers", "nav.seekers")
+			add("/posts", "nav.posts")
+			add("/inbox", "nav.inbox")
+			add("/admin/users", "nav.users")
+			add("/admin/skills", "nav.skills")
+			add("/admin/audit", "nav.audit")
+		}
 	}
-	add("/", "nav.home")
-	switch u.Role {
-	case engine.RoleCounsellor:
-		add("/seekers", "nav.seekers")
-		add("/posts", "nav.posts")
-	case engine.RoleEmployer:
-		add("/posts", "nav.myPosts")
-		add("/posts/new", "nav.newPost")
-	case engine.RoleTrainee:
-		add("/seekers/"+u.SeekerID, "nav.myFile")
-		add("/seekers/"+u.SeekerID+"/matches", "nav.myMatches")
-	case engine.RoleAdmin:
-		add("/seekers", "nav.seekers")
-		add("/posts", "nav.posts")
-		add("/admin/users", "nav.users")
-		add("/admin/skills", "nav.skills")
-		add("/admin/audit", "nav.audit")
+	best := -1
+	for i, it := range items {
+		under := it.Href == current || (it.Href != "/" && strings.HasPrefix(current, it.Href+"/"))
+		if under && (best < 0 || len(it.Href) > len(items[best].Href)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		items[best].Current = true
 	}
 	return items
 }
@@ -240,6 +248,20 @@ func (st *site) funcs(v *view) template.FuncMap {
 			return out
 		},
 		"skillName": func(code string) string { return st.skillName(lang, code) },
+		"sep":       func() string { return pick(lang, "、", ", ") },
+		"nz": func(x any) any {
+			switch n := x.(type) {
+			case float64:
+				if n == 0 {
+					return ""
+				}
+			case int:
+				if n == 0 {
+					return ""
+				}
+			}
+			return x
+		},
 	}
 }
 
@@ -290,6 +312,7 @@ func dict(kv ...any) (map[string]any, error) {
 // the engine's message has no translation (then Lang is "en").
 type shownError struct {
 	Field, ID, Msg, Lang string
+	Label                string // the field's label, for the summary at the top of the form
 }
 
 // formErrors are a form's messages by field.
@@ -333,7 +356,7 @@ func (st *site) formFailed(v *view, err error, known func(field string) string) 
 			continue
 		}
 		msg, translated := st.cat.fieldMessage(v.Lang, fe.Message)
-		se := shownError{Field: field, ID: fieldID(field), Msg: msg}
+		se := shownError{Field: field, ID: fieldID(field), Msg: msg, Label: st.fieldLabel(v.Lang, field)}
 		if !translated && v.Lang != langEn {
 			se.Lang = langEn
 		}
@@ -348,4 +371,43 @@ func formStatus(v *view) int {
 		return statusOf[engine.EINVALID]
 	}
 	return http.StatusOK
+}
+
+// fieldLabels are the message ids of the labels of form fields, so the error
+// summary can say which field each message is about.
+var fieldLabels = map[string]string{
+	"name": "seeker.name", "gender": "seeker.gender", "birthDate": "seeker.birthDate", "residentId": "seeker.residentId",
+	"certificate": "seeker.certificate", "disability.category": "seekerEdit.category", "disability.level": "seekerEdit.level",
+	"status": "seeker.status", "programs": "seeker.programs", "street": "seekers.street", "home.lat": "seekerEdit.lat",
+	"home.lon": "seekerEdit.lon", "mobility.modes": "seeker.modes", "mobility.maxCommuteMinutes": "seekerEdit.maxCommute",
+	"needs": "seeker.needs", "preferences.minMonthlyWage": "seekerEdit.minWage", "preferences.maxWeeklyHours": "seekerEdit.maxHours",
+	"consent.shareWithEmployers": "seekerEdit.consent",
+	"title":                      "post.titleField", "description": "post.description", "workMode": "post.workMode", "monthlyWage": "postForm.wage",
+	"hours.weekly": "postForm.hours", "openings": "post.openings", "closesOn": "post.closesOn", "site.lat": "seekerEdit.lat",
+	"site.lon": "seekerEdit.lon", "accommodations": "post.accommodations", "employerId": "postForm.employer",
+	"username": "users.username", "role": "users.role", "displayName": "users.displayName", "seekerId": "userForm.seekerId",
+	"password": "userForm.password", "disabled": "userForm.disable",
+	"code": "skills.code", "zh": "skills.zh", "en": "skills.en", "group": "skills.group",
+}
+
+var listField = regexp.MustCompile(`^skills\[(\d+)\]\.(code|level)$`)
+
+// fieldLabel is the label of a form field in the language, or "" when unknown.
+func (st *site) fieldLabel(lang, field string) string {
+	if id, found := fieldLabels[field]; found {
+		return st.cat.T(lang, id)
+	}
+	if m := listField.FindStringSubmatch(field); m != nil {
+		n := atoiOr(m[1], 0) + 1
+		if m[2] == "level" {
+			return st.cat.T(lang, "seekerEdit.skillLevel", "N", n)
+		}
+		return st.cat.T(lang, "seekerEdit.skill", "N", n)
+	}
+	for _, family := range []struct{ prefix, family string }{{"abilities.", "dim"}, {"demands.", "dim"}, {"needs.", "need"}} {
+		if rest, found := strings.CutPrefix(field, family.prefix); found {
+			return st.cat.label(lang, family.family, rest)
+		}
+	}
+	return ""
 }

@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -8,6 +10,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"jobbridge/engine"
 )
 
 // browser is a cookie-keeping HTTP client that does not follow redirects, like
@@ -109,6 +114,10 @@ func TestPageRoles(t *testing.T) {
 		{"trainee-x", "/seekers/s-x/edit", http.StatusForbidden},
 		{"trainee-x", "/seekers", http.StatusForbidden},
 		{"trainee-x", "/posts", http.StatusForbidden},
+		{"trainee-x", "/inbox", http.StatusForbidden},
+		{"emp1", "/inbox", http.StatusForbidden},
+		{"emp1", "/seekers/s-x/courses", http.StatusForbidden},
+		{"couns-x", "/seekers/s-h/courses", http.StatusNotFound},
 		{"couns-x", "/seekers/s-x", http.StatusOK},
 		{"couns-x", "/seekers/s-x/edit", http.StatusOK},
 		{"couns-x", "/seekers/s-h", http.StatusNotFound},
@@ -263,11 +272,11 @@ func TestPagesRender(t *testing.T) {
 	t.Parallel()
 	pages := map[string][]string{
 		"":          {"/login", "/settings"},
-		"couns-x":   {"/", "/seekers", "/seekers?q=测试&status=seeking", "/seekers/s-x", "/seekers/s-x/edit", "/seekers/s-x/matches", "/seekers/s-x/matches?type=classes", "/seekers/s-x/gaps", "/posts", "/posts/p-1", "/posts/p-1/candidates", "/settings"},
+		"couns-x":   {"/", "/seekers", "/seekers?q=测试&status=seeking", "/seekers/s-x", "/seekers/s-x/edit", "/seekers/s-x/matches", "/seekers/s-x/matches?type=classes", "/seekers/s-x/gaps", "/posts", "/posts/p-1", "/posts/p-1/candidates", "/settings", "/seekers/s-x/courses", "/inbox"},
 		"emp1":      {"/", "/posts", "/posts/new", "/posts/p-1", "/posts/p-1/edit", "/posts/p-1/candidates"},
-		"trainee-x": {"/", "/seekers/s-x", "/seekers/s-x/matches", "/seekers/s-x/gaps"},
+		"trainee-x": {"/", "/seekers/s-x", "/seekers/s-x/matches", "/seekers/s-x/gaps", "/seekers/s-x/courses"},
 		"prov1":     {"/"},
-		"admin":     {"/", "/admin/users", "/admin/users/new", "/admin/users/u-cx", "/admin/skills", "/admin/skills/data-entry", "/admin/audit", "/seekers", "/posts/new", "/seekers/s-none"},
+		"admin":     {"/", "/admin/users", "/admin/users/new", "/admin/users/u-cx", "/admin/skills", "/admin/skills/data-entry", "/admin/audit", "/seekers", "/posts/new", "/inbox", "/seekers/s-none"},
 	}
 	for _, lang := range []string{"zh-CN", "en"} {
 		for user, paths := range pages {
@@ -352,6 +361,10 @@ func TestEmployerCreatesPost(t *testing.T) {
 	if !strings.Contains(body, "页面测试岗位") || !strings.Contains(body, "读屏软件") {
 		t.Error("the new post does not show what was entered")
 	}
+	// The next new post starts at the same workplace.
+	if _, body := b.get("/posts/new"); !strings.Contains(body, `name="site.lat" value="31.19`) {
+		t.Error("a new post does not start from the employer's last site")
+	}
 	form.Set("title", "")
 	if res, body := b.do("POST", "/posts/new", form); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="f-title-error"`) {
 		t.Errorf("an empty title: %d, message beside the field: %v", res.StatusCode, strings.Contains(body, `id="f-title-error"`))
@@ -396,4 +409,60 @@ func formValues(page string) url.Values {
 
 func htmlUnescape(s string) string {
 	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&quot;", `"`).Replace(s)
+}
+
+// xapiProgress is an xAPI statement that a trainee progressed through a module.
+func xapiProgress(id, seekerID, classID, moduleID string, progress int) []byte {
+	return []byte(fmt.Sprintf(`{"id": %q, "actor": {"objectType": "Agent", "account": {"homePage": "https://jobbridge.example", "name": %q}},
+		"verb": {"id": "http://adlnet.gov/expapi/verbs/progressed"},
+		"object": {"id": %q},
+		"result": {"extensions": {"https://w3id.org/xapi/cmi5/result/extensions/progress": %d}}}`,
+		id, seekerID, engine.ObjectID(classID, moduleID), progress))
+}
+
+// recordStatement records one xAPI statement the way a provider's platform does.
+func recordStatement(t testing.TB, svc *engine.Service, body []byte, by string) {
+	t.Helper()
+	sts, err := engine.ParseStatements(body, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.RecordStatements(context.Background(), sts, by, func(*engine.Statement) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSeekerCourses(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cl := &engine.Class{Meta: engine.Meta{ID: "c-pages"}, Title: "页面测试班 Pages class", Provider: "测试培训中心",
+		Skills: []engine.SkillLevel{{Code: "data-entry", Level: 3}}, Mode: "onsite",
+		Site: engine.Site{Lat: 31.195, Lon: 121.437, StepFree: true}, Seats: 5, Starts: "2026-01-05", Ends: "2027-06-30",
+		Modules:    []engine.Module{{ID: "m1", Title: "键盘入门", Required: true}, {ID: "m2", Title: "表格录入", Required: true}},
+		Completion: engine.Completion{MinProgress: 80, PassScore: 0.6}}
+	if err := shared.svc.Create(ctx, engine.KindClass, cl); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := shared.svc.Enroll(ctx, &engine.Enrollment{SeekerID: "s-x", ClassID: "c-pages"}, "u-cx"); err != nil {
+		t.Fatal(err)
+	}
+	trainee := newBrowser(t, "").login("trainee-x")
+	_, body := trainee.get("/seekers/s-x/courses")
+	if !strings.Contains(body, "页面测试班") || !strings.Contains(body, `<progress id="progress-0" max="100" value="0">`) {
+		t.Fatalf("the course is not shown at 0%%: %s", body)
+	}
+	recordStatement(t, shared.svc, xapiProgress("7d3c6a52-8c1e-4b7e-9a61-5f0d2e4b9c10", "s-x", "c-pages", "m1", 60), "u-p1")
+	_, body = trainee.get("/seekers/s-x/courses")
+	if !strings.Contains(body, `value="30"`) || !strings.Contains(body, "已完成 30.0%") {
+		t.Errorf("progress after a statement (60%% of one of two modules) is not 30%%")
+	}
+	if res, _ := trainee.get("/seekers/s-h/courses"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another trainee's courses: %d", res.StatusCode)
+	}
+	if res, _ := newBrowser(t, "").login("emp1").get("/seekers/s-x/courses"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an employer on a trainee's courses: %d", res.StatusCode)
+	}
+	if res, body := newBrowser(t, "").login("couns-x").get("/seekers/s-x/courses"); res.StatusCode != http.StatusOK || !strings.Contains(body, "页面测试班") {
+		t.Errorf("the counsellor does not see the courses: %d", res.StatusCode)
+	}
 }
