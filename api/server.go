@@ -122,6 +122,16 @@ func (s *Server) routes() []route {
 		{"GET", "/search", roles(engine.RoleCounsellor, engine.RoleEmployer), s.search},
 
 		{"GET", "/admin/audit", admin, s.auditLog},
+
+		{"GET", "/enrollments", roles(engine.RoleCounsellor), s.listEnrollments},
+		{"POST", "/enrollments", roles(engine.RoleCounsellor), s.createEnrollment},
+		{"GET", "/enrollments/:id", roles(engine.RoleCounsellor, engine.RoleTrainee), s.getEnrollment},
+		{"GET", "/me/enrollments", roles(engine.RoleTrainee), s.myEnrollments},
+		{"POST", "/xapi/statements", roles(engine.RoleProvider, engine.RoleTrainee), s.postStatements},
+		{"GET", "/xapi/statements", roles(engine.RoleCounsellor), s.getStatements},
+		{"GET", "/inbox", roles(engine.RoleCounsellor), s.inbox},
+		{"GET", "/admin/schedules", admin, s.listSchedules},
+		{"POST", "/admin/schedules/:name/run", admin, s.runSchedule},
 	}
 }
 

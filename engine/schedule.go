@@ -53,8 +53,8 @@ type JobStore interface {
 	AcquireLease(ctx context.Context, job, owner string, slot *time.Time, now time.Time, ttl time.Duration) (bool, error)
 	// RenewLease extends a lease owner holds; false when it no longer does.
 	RenewLease(ctx context.Context, job, owner string, until time.Time) (bool, error)
-	// ReleaseLease gives the lease up at now, recording the run (and its slot
-	// as the last slot, when it ran for one).
+	// ReleaseLease gives the lease up at now, recording the run when not nil
+	// (and its slot as the last slot, when it ran for one).
 	ReleaseLease(ctx context.Context, job, owner string, now time.Time, run *JobRun) error
 	// StartRun inserts a run record; ECONFLICT when its id exists (the slot ran).
 	StartRun(ctx context.Context, run *JobRun) error

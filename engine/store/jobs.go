@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -14,6 +15,11 @@ import (
 )
 
 var _ engine.JobStore = (*Store)(nil)
+
+// jobDocs remembers the jobs whose documents exist, by database and job name,
+// so a lease takes one update and no read.
+var jobDocs sync.Map
+
 
 // JobState loads a job's lease document, inserting it the first time.
 func (s *Store) JobState(ctx context.Context, job string) (*engine.JobState, error) {
@@ -33,68 +39,56 @@ func (s *Store) JobState(ctx context.Context, job string) (*engine.JobState, err
 	return &st, nil
 }
 
-// AcquireLease is one findOneAndUpdate on the job's document whose filter
+// AcquireLease is one conditional update of the job's document whose filter
 // holds the conditions: the lease expired, and for a slot, the last slot
 // before it. Under FerretDB the conditional lock makes it atomic too.
 func (s *Store) AcquireLease(ctx context.Context, job, owner string, slot *time.Time, now time.Time, ttl time.Duration) (bool, error) {
-	if _, err := s.JobState(ctx, job); err != nil {
-		return false, err
+	if _, known := jobDocs.Load(s.db.Name() + "/" + job); !known {
+		if _, err := s.JobState(ctx, job); err != nil {
+			return false, err
+		}
+		jobDocs.Store(s.db.Name()+"/"+job, true)
 	}
-	conditional.Lock()
-	defer conditional.Unlock()
 	filter := bson.D{{Key: "_id", Value: job}, {Key: "expiresAt", Value: bson.D{{Key: "$lte", Value: dbTime(now)}}}}
 	if slot != nil {
 		filter = append(filter, bson.E{Key: "lastSlot", Value: bson.D{{Key: "$lt", Value: dbTime(*slot)}}})
 	}
-	err := s.db.Collection(collJobs).FindOneAndUpdate(ctx, filter,
-		bson.D{{Key: "$set", Value: bson.D{{Key: "owner", Value: owner}, {Key: "expiresAt", Value: dbTime(now.Add(ttl))}}}},
-	).Err()
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return false, nil
-	}
+	return s.updateJob(ctx, job, filter, bson.D{{Key: "owner", Value: owner}, {Key: "expiresAt", Value: dbTime(now.Add(ttl))}})
+}
+
+// updateJob $sets fields on a job's document when filter matches it, under
+// the conditional lock, and says whether it matched.
+func (s *Store) updateJob(ctx context.Context, job string, filter, set bson.D) (bool, error) {
+	conditional.Lock()
+	defer conditional.Unlock()
+	res, err := s.db.Collection(collJobs).UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: set}})
 	if err != nil {
-		return false, fmt.Errorf("lease %s: %w", job, err)
+		return false, fmt.Errorf("job %s: %w", job, err)
 	}
-	return true, nil
+	return res.MatchedCount == 1, nil
 }
 
 // RenewLease extends a lease its owner holds.
 func (s *Store) RenewLease(ctx context.Context, job, owner string, until time.Time) (bool, error) {
-	conditional.Lock()
-	defer conditional.Unlock()
-	err := s.db.Collection(collJobs).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: job}, {Key: "owner", Value: owner}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "expiresAt", Value: dbTime(until)}}}},
-	).Err()
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("renew lease %s: %w", job, err)
-	}
-	return true, nil
+	return s.updateJob(ctx, job, bson.D{{Key: "_id", Value: job}, {Key: "owner", Value: owner}},
+		bson.D{{Key: "expiresAt", Value: dbTime(until)}})
 }
 
-// ReleaseLease ends the owner's lease at now and records the run on the job's
-// document (its slot becoming the last slot).
+// ReleaseLease ends the owner's lease at now and records the run, when there
+// is one, on the job's document (its slot becoming the last slot).
 func (s *Store) ReleaseLease(ctx context.Context, job, owner string, now time.Time, run *engine.JobRun) error {
-	conditional.Lock()
-	defer conditional.Unlock()
-	set := bson.D{{Key: "owner", Value: ""}, {Key: "expiresAt", Value: dbTime(now)}, {Key: "lastRun", Value: run}}
+	set := bson.D{{Key: "owner", Value: ""}, {Key: "expiresAt", Value: dbTime(now)}}
+	if run != nil {
+		set = append(set, bson.E{Key: "lastRun", Value: run})
+	}
 	if run != nil && run.Slot != nil {
 		set = append(set, bson.E{Key: "lastSlot", Value: dbTime(*run.Slot)})
 	}
-	err := s.db.Collection(collJobs).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: job}, {Key: "owner", Value: owner}},
-		bson.D{{Key: "$set", Value: set}},
-	).Err()
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	held, err := s.updateJob(ctx, job, bson.D{{Key: "_id", Value: job}, {Key: "owner", Value: owner}}, set)
+	if err == nil && !held {
 		return engine.Errorf(engine.ECONFLICT, "lease of %s was lost before the run ended", job)
 	}
-	if err != nil {
-		return fmt.Errorf("release lease %s: %w", job, err)
-	}
-	return nil
+	return err
 }
 
 // StartRun inserts a run record; its id is unique, so a slot's record is written once.

@@ -1,0 +1,247 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"jobbridge/engine"
+)
+
+// enrollmentInput is what POST /enrollments takes.
+type enrollmentInput struct {
+	ID       string `json:"id"`
+	SeekerID string `json:"seekerId"`
+	ClassID  string `json:"classId"`
+}
+
+// seekerStreet is the street of a seeker's file, from the matching state.
+func (s *Server) seekerStreet(id string) string {
+	info, _ := s.matcher.Seeker(id)
+	return info.Street
+}
+
+func (s *Server) createEnrollment(c *gin.Context) {
+	var in enrollmentInput
+	if err := decode(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	if engine.ValidID(in.SeekerID) {
+		var sk engine.Seeker
+		if err := s.svc.Store.Get(ctx, engine.KindSeeker, in.SeekerID, &sk); err != nil {
+			fail(c, err)
+			return
+		}
+		if err := canWriteSeeker(user(c), &sk); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	v, err := s.svc.Enroll(ctx, &engine.Enrollment{Meta: engine.Meta{ID: in.ID}, SeekerID: in.SeekerID, ClassID: in.ClassID}, user(c).ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.audit(c, "enroll", v.SeekerID); err != nil {
+		fail(c, err)
+		return
+	}
+	created(c, v)
+}
+
+func (s *Server) listEnrollments(c *gin.Context) {
+	u := user(c)
+	seeker, class, status := c.Query("seekerId"), c.Query("classId"), c.Query("status")
+	if status != "" && !slices.Contains(engine.EnrollmentStatuses, status) {
+		fail(c, invalid("status", "must be one of the enrollment statuses"))
+		return
+	}
+	list := s.svc.Enrollments(func(v *engine.EnrollmentView) bool {
+		return (seeker == "" || v.SeekerID == seeker) && (class == "" || v.ClassID == class) &&
+			(status == "" || v.Status == status) && canReadEnrollment(u, v, s.seekerStreet(v.SeekerID)) == nil
+	})
+	page(c, list, func(v *engine.EnrollmentView) string { return v.ID })
+}
+
+// loadEnrollment reads the enrollment named by :id (or ?enrollment=) and checks the user may see it.
+func (s *Server) loadEnrollment(c *gin.Context, id string) (*engine.EnrollmentView, bool) {
+	if !engine.ValidID(id) {
+		fail(c, invalid("enrollment", "must be an enrollment id"))
+		return nil, false
+	}
+	v, err := s.svc.Enrollment(c.Request.Context(), id)
+	if err == nil {
+		err = canReadEnrollment(user(c), v, s.seekerStreet(v.SeekerID))
+	}
+	if err != nil {
+		fail(c, err)
+		return nil, false
+	}
+	return v, true
+}
+
+func (s *Server) getEnrollment(c *gin.Context) {
+	v, found := s.loadEnrollment(c, c.Param("id"))
+	if !found {
+		return
+	}
+	if err := s.audit(c, "read-enrollment", v.SeekerID); err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, v)
+}
+
+// myEnrollments answers a trainee's own enrollments, newest first, each with
+// its per-module progress, overall progress, status, score and next module.
+func (s *Server) myEnrollments(c *gin.Context) {
+	u := user(c)
+	out := []*engine.EnrollmentView{}
+	if u.SeekerID != "" {
+		list, err := s.svc.SeekerEnrollments(c.Request.Context(), u.SeekerID)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		out = list
+	}
+	ok(c, gin.H{"results": out})
+}
+
+// postStatements takes one xAPI statement or an array (DESIGN §6): every one
+// is checked before any is stored, and a repeat of a stored id changes nothing.
+// As xAPI says, the answer is the array of the statements' ids.
+func (s *Server) postStatements(c *gin.Context) {
+	c.Header("X-Experience-API-Version", engine.XAPIVersion)
+	if v := c.GetHeader("X-Experience-API-Version"); !engine.XAPIVersionOK(v) {
+		fail(c, invalid("X-Experience-API-Version", fmt.Sprintf("header must be 1.0.x (this service speaks %s), not %q", engine.XAPIVersion, v)))
+		return
+	}
+	body, err := readBody(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	sts, err := engine.ParseStatements(body, s.clock.Now())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	u := user(c)
+	res, err := s.svc.RecordStatements(c.Request.Context(), sts, u.ID, func(st *engine.Statement) error {
+		return canReportStatement(u, st)
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, res.IDs)
+}
+
+// getStatements pages through one enrollment's statements, newest first, in
+// xAPI's StatementResult shape: {statements, more}.
+func (s *Server) getStatements(c *gin.Context) {
+	c.Header("X-Experience-API-Version", engine.XAPIVersion)
+	limit, err := limitParam(c, 50, 200)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	offset := 0
+	if cur := c.Query("cursor"); cur != "" {
+		if offset, err = strconv.Atoi(cur); err != nil || offset < 0 {
+			fail(c, invalid("cursor", "is not a cursor this server issued"))
+			return
+		}
+	}
+	v, found := s.loadEnrollment(c, c.Query("enrollment"))
+	if !found {
+		return
+	}
+	sts, more, err := s.svc.EnrollmentStatements(c.Request.Context(), v.ID, offset, limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]any, len(sts))
+	for i, st := range sts {
+		out[i] = st.JSON()
+	}
+	next := ""
+	if more {
+		next = fmt.Sprintf("/api/v1/xapi/statements?enrollment=%s&limit=%d&cursor=%d", v.ID, limit, offset+limit)
+	}
+	ok(c, gin.H{"statements": out, "more": next})
+}
+
+// inbox answers a counsellor's inbox (an admin's: anyone's, ?counsellorId=), newest first.
+func (s *Server) inbox(c *gin.Context) {
+	owner, err := inboxOwner(user(c), c.Query("counsellorId"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	kind := c.Query("kind")
+	if kind != "" && !slices.Contains([]string{engine.InboxPassed, engine.InboxFailed, engine.InboxInactive, engine.InboxNewMatches}, kind) {
+		fail(c, invalid("kind", "must be passed, failed, inactive or new-matches"))
+		return
+	}
+	items := s.svc.Inbox(owner)
+	if kind != "" {
+		items = slices.DeleteFunc(items, func(it *engine.InboxItem) bool { return it.Kind != kind })
+	}
+	key := func(it *engine.InboxItem) string {
+		return fmt.Sprintf("%020d|%s", math.MaxInt64-it.At.UnixNano(), it.ID) // newest first
+	}
+	slices.SortFunc(items, func(a, b *engine.InboxItem) int { return strings.Compare(key(a), key(b)) })
+	page(c, items, key)
+}
+
+// noScheduler answers when this process runs no scheduler.
+var noScheduler = engine.Errorf(engine.ENOTFOUND, "this process runs no scheduler")
+
+func (s *Server) listSchedules(c *gin.Context) {
+	if s.svc.Jobs == nil {
+		fail(c, noScheduler)
+		return
+	}
+	list, err := s.svc.Jobs.Schedules(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, gin.H{"results": list})
+}
+
+// runSchedule runs a job now and answers its run record; ?now=RFC3339 runs it
+// as if it were that time (to replay a missed day, or in a demo).
+func (s *Server) runSchedule(c *gin.Context) {
+	if s.svc.Jobs == nil {
+		fail(c, noScheduler)
+		return
+	}
+	var at time.Time
+	if v := c.Query("now"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			fail(c, invalid("now", "must be an RFC 3339 time"))
+			return
+		}
+		at = t
+	}
+	// The run outlives a client that hangs up: it holds the job's lease.
+	run, err := s.svc.Jobs.RunNow(context.WithoutCancel(c.Request.Context()), c.Param("name"), at)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, run)
+}

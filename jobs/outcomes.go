@@ -1,0 +1,179 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"jobbridge/engine"
+)
+
+// TrainingOutcomes is the hourly training-outcomes job (DESIGN §7): it reads
+// every enrollment once, folds its progress against its class, and moves it
+// to the status engine.Outcome decides. A pass adds the class's skills to the
+// seeker's file, recomputes their matches and tells their counsellor how many
+// are new; a failure and 14 days of inactivity are told too.
+type TrainingOutcomes struct {
+	Service *engine.Service
+	Matcher *engine.Matcher
+	Clock   engine.Clock
+}
+
+// Run is one pass over the enrollments.
+func (j *TrainingOutcomes) Run(ctx context.Context) error {
+	now := Now(ctx, j.Clock)
+	st := j.Service.Store
+	classes := map[string]*engine.Class{}
+	err := st.Each(ctx, engine.KindClass, 0, func(r engine.Record) error {
+		c := r.(*engine.Class)
+		classes[c.ID] = c
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("training-outcomes: %w", err)
+	}
+	type change struct {
+		e      engine.Enrollment // without its log
+		status string
+	}
+	var changes []change
+	err = st.Each(ctx, engine.KindEnrollment, 0, func(r engine.Record) error {
+		e := r.(*engine.Enrollment)
+		Count(ctx, "enrollments", 1)
+		if engine.Final(e.Status) {
+			return nil
+		}
+		c := classes[e.ClassID]
+		if c == nil {
+			Count(ctx, "noClass", 1)
+			return nil
+		}
+		p := engine.Fold(e.Log, c)
+		if status := engine.Outcome(e, &p, c, now); status != e.Status {
+			e.Log = nil
+			changes = append(changes, change{e: *e, status: status})
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("training-outcomes: %w", err)
+	}
+	var failed errs
+	for _, ch := range changes {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := j.settle(ctx, &ch.e, classes[ch.e.ClassID], ch.status, now); err != nil {
+			failed.add(fmt.Errorf("enrollment %s: %w", ch.e.ID, err))
+			continue
+		}
+		Count(ctx, ch.status, 1)
+	}
+	return failed.err()
+}
+
+// settle records one enrollment's new status, and for a pass, a failure or
+// inactivity tells the counsellor. The status is written last, so a run that
+// stops half-way does the rest next time (inbox ids make that idempotent).
+func (j *TrainingOutcomes) settle(ctx context.Context, e *engine.Enrollment, c *engine.Class, status string, now time.Time) error {
+	var item *engine.InboxItem
+	switch status {
+	case engine.EnrollmentPassed:
+		it, err := j.pass(ctx, e, c, now)
+		if err != nil {
+			return err
+		}
+		item = it
+	case engine.EnrollmentFailed:
+		item = &engine.InboxItem{ID: "failed:" + e.ID, Kind: engine.InboxFailed,
+			Text: engine.Note{Zh: fmt.Sprintf("未通过「%s」", c.Title), En: fmt.Sprintf("failed %s", c.Title)}}
+	case engine.EnrollmentInactive:
+		item = &engine.InboxItem{ID: "inactive:" + e.ID + ":" + now.In(engine.Shanghai).Format(time.DateOnly), Kind: engine.InboxInactive,
+			Text: engine.Note{Zh: fmt.Sprintf("「%s」已连续 14 天没有学习记录", c.Title), En: fmt.Sprintf("inactive for 14 days in %s", c.Title)}}
+	}
+	if item != nil {
+		if err := j.tell(ctx, item, e, c, now); err != nil {
+			return err
+		}
+	}
+	_, err := j.Service.SettleEnrollment(ctx, e.ID, status, c, now)
+	return err
+}
+
+// pass adds the class's skills to the seeker's file at the taught level
+// (keeping higher levels), recomputes their matches and returns the inbox
+// item naming the posts that became matches.
+func (j *TrainingOutcomes) pass(ctx context.Context, e *engine.Enrollment, c *engine.Class, now time.Time) (*engine.InboxItem, error) {
+	var sk engine.Seeker
+	if err := j.Service.Store.Get(ctx, engine.KindSeeker, e.SeekerID, &sk); err != nil {
+		return nil, err
+	}
+	if sk.Erased {
+		return nil, nil // the file was erased: nothing to add to, no one to tell
+	}
+	before, err := j.Matcher.Matches(sk.ID, engine.KindPost, engine.DefaultMatchLimit)
+	if err != nil {
+		return nil, err
+	}
+	if added := addSkills(&sk, c.Skills); added > 0 {
+		if err := j.Service.Replace(ctx, engine.KindSeeker, &sk); err != nil {
+			return nil, fmt.Errorf("add skills to seeker %s: %w", sk.ID, err)
+		}
+		Count(ctx, "skillsAdded", added)
+	}
+	after, err := j.Matcher.Matches(sk.ID, engine.KindPost, engine.DefaultMatchLimit)
+	if err != nil {
+		return nil, err
+	}
+	gained := (&engine.MatchSet{Posts: engine.MatchIDs(before.Results)}).NewMatches(after.Results)
+	Count(ctx, "newMatches", len(gained))
+	if err := j.Service.Store.PutMatchSet(ctx, &engine.MatchSet{SeekerID: sk.ID, Posts: engine.MatchIDs(after.Results), At: now}); err != nil {
+		return nil, err
+	}
+	return &engine.InboxItem{ID: "passed:" + e.ID, Kind: engine.InboxPassed, Matches: engine.InboxMatches(gained),
+		Text: engine.Note{Zh: fmt.Sprintf("通过「%s」— 新增 %d 个匹配岗位", c.Title, len(gained)),
+			En: fmt.Sprintf("passed %s — %d new matches", c.Title, len(gained))}}, nil
+}
+
+// addSkills raises the seeker's skills to the levels a class taught and says how many changed.
+func addSkills(sk *engine.Seeker, taught []engine.SkillLevel) int {
+	changed := 0
+	for _, t := range taught {
+		found := false
+		for i := range sk.Skills {
+			if sk.Skills[i].Code == t.Code {
+				found = true
+				if sk.Skills[i].Level < t.Level {
+					sk.Skills[i].Level = t.Level
+					changed++
+				}
+			}
+		}
+		if !found {
+			sk.Skills = append(sk.Skills, t)
+			changed++
+		}
+	}
+	return changed
+}
+
+// tell files an inbox item for the seeker's counsellor (none when the seeker has none).
+func (j *TrainingOutcomes) tell(ctx context.Context, it *engine.InboxItem, e *engine.Enrollment, c *engine.Class, now time.Time) error {
+	info, ok := j.Matcher.Seeker(e.SeekerID)
+	if !ok || info.CounsellorID == "" {
+		Count(ctx, "noCounsellor", 1)
+		return nil
+	}
+	var sk engine.Seeker
+	if err := j.Service.Store.Get(ctx, engine.KindSeeker, e.SeekerID, &sk); err != nil {
+		return err
+	}
+	it.CounsellorID, it.SeekerID, it.SeekerName = info.CounsellorID, e.SeekerID, sk.Name
+	it.EnrollmentID, it.ClassID, it.ClassTitle, it.At = e.ID, c.ID, c.Title, now
+	if created, err := j.Service.AddInbox(ctx, it); err != nil {
+		return err
+	} else if created {
+		Count(ctx, "inbox", 1)
+	}
+	return nil
+}
