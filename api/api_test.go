@@ -67,3 +67,12 @@ func mustAll(t *testing.T, e *env) []byte {
 	}
 	return []byte(b.String())
 }
+
+func TestMetrics(t *testing.T) {
+	shared.do(t, "", "GET", "/healthz", nil)
+	res, body := shared.do(t, "", "GET", "/metrics", nil)
+	if res.StatusCode != 200 || !strings.Contains(string(body), `jobbridge_http_requests_total{code="2xx"}`) ||
+		!strings.Contains(string(body), `jobbridge_matching_records{kind="open_post"} `) {
+		t.Fatalf("%d %s", res.StatusCode, body)
+	}
+}

@@ -19,6 +19,7 @@ type Server struct {
 	log      *slog.Logger
 	tokenTTL time.Duration
 	ready    func(ctx context.Context) error
+	reqs     requestMetrics
 }
 
 // Config wires a Server.
@@ -52,6 +53,7 @@ func (s *Server) Handler() http.Handler {
 		fail(c, engine.Errorf(engine.EINTERNAL, "internal error"))
 	}))
 	r.Use(s.accessLog)
+	r.Use(s.reqs.observe)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { fail(c, engine.Errorf(engine.ENOTFOUND, "no such route")) })
 	r.NoMethod(func(c *gin.Context) {
@@ -60,6 +62,7 @@ func (s *Server) Handler() http.Handler {
 
 	r.GET("/healthz", func(c *gin.Context) { ok(c, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", s.metrics)
 	s.mountPages(r)
 
 	v1 := r.Group("/api/v1")
