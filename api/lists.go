@@ -116,39 +116,38 @@ func (s *Server) search(c *gin.Context) {
 		fail(c, invalid("type", "must be posts, classes or seekers"))
 		return
 	}
+	if res, done := s.searchScoped(c, kind); done {
+		ok(c, res)
+	}
+}
+
+// searchScoped runs the index query of a search or list over kind, narrowed to
+// what the user may see; it answers an error itself and returns false.
+func (s *Server) searchScoped(c *gin.Context, kind engine.Kind) (*engine.SearchResult, bool) {
 	q, err := searchQuery(c, kind)
 	if err == nil {
 		err = scope(user(c), &q)
 	}
 	if err != nil {
 		fail(c, err)
-		return
+		return nil, false
 	}
 	res, err := s.svc.Index.Search(c.Request.Context(), q)
 	if err != nil {
 		fail(c, err)
-		return
+		return nil, false
 	}
-	ok(c, res)
+	return res, true
 }
 
 // listIndexed answers a list of posts or classes: the index finds and pages the
 // ids, the store supplies the records, keep drops what the user may not see.
 func listIndexed[R engine.Record](c *gin.Context, s *Server, kind engine.Kind, newR func() R, may access[R]) {
-	q, err := searchQuery(c, kind)
-	if err == nil {
-		err = scope(user(c), &q)
-	}
-	if err != nil {
-		fail(c, err)
+	res, done := s.searchScoped(c, kind)
+	if !done {
 		return
 	}
 	ctx := c.Request.Context()
-	res, err := s.svc.Index.Search(ctx, q)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	out := make([]R, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		r := newR()

@@ -34,21 +34,12 @@ func (s *Server) audit(c *gin.Context, action, seekerID string) error {
 		Role: u.Role, Action: action, SeekerID: seekerID, Route: c.Request.Method + " " + c.FullPath()})
 }
 
+// listSeekers answers index summaries (id, name, street, status), not files:
+// the full file is GET /seekers/{id}, which is audited.
 func (s *Server) listSeekers(c *gin.Context) {
-	q, err := searchQuery(c, engine.KindSeeker)
-	if err == nil {
-		err = scope(user(c), &q)
+	if res, done := s.searchScoped(c, engine.KindSeeker); done {
+		ok(c, res)
 	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	res, err := s.svc.Index.Search(c.Request.Context(), q)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	ok(c, res)
 }
 
 // ownSeeker puts a counsellor's new seeker on their street and caseload.
