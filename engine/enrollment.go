@@ -54,7 +54,8 @@ type ProgressEvent struct {
 }
 
 // ModuleProgress is a trainee's state in one module: the highest progress
-// reported, whether it was completed (or passed), and the best scaled score.
+// reported, whether it was completed (passed, or progressed to 100), and the
+// best scaled score.
 type ModuleProgress struct {
 	Progress  int      `json:"progress"`
 	Completed bool     `json:"completed"`
@@ -102,7 +103,7 @@ func Fold(log []ProgressEvent, c *Class) Progress {
 		if ev.Progress != nil {
 			mp.Progress = max(mp.Progress, min(max(*ev.Progress, 0), 100))
 		}
-		if ev.Completed {
+		if ev.Completed || mp.Progress == 100 {
 			mp.Completed = true
 			mp.Progress = 100
 		}

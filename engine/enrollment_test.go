@@ -40,6 +40,7 @@ func TestFold(t *testing.T) {
 		{"completed is 100", []ProgressEvent{ev("a", "m1", "completed", -1, -1, t0), ev("b", "m2", "progressed", 50, -1, t0)}, 50, -1, "m2", []string{"m1"}},
 		{"optional module not tracked", []ProgressEvent{ev("a", "opt", "completed", -1, -1, t0)}, 0, -1, "m1", []string{"opt"}},
 		{"best score, mean over scored modules", []ProgressEvent{ev("a", "m1", "failed", -1, 0.4, t0), ev("b", "m1", "passed", -1, 0.7, t0), ev("c", "exam", "passed", -1, 0.9, t0)}, 200.0 / 3, 0.8, "m2", []string{"m1", "exam"}},
+		{"progress 100 completes", []ProgressEvent{ev("a", "m1", "progressed", 100, -1, t0)}, 100.0 / 3, -1, "m2", []string{"m1"}},
 		{"a statement counts once", []ProgressEvent{ev("a", "m1", "progressed", 90, -1, t0), ev("a", "m1", "progressed", 90, -1, t0)}, 30, -1, "m1", nil},
 		{"unknown module ignored", []ProgressEvent{ev("a", "gone", "completed", -1, 1, t0)}, 0, -1, "m1", nil},
 		{"all done", []ProgressEvent{ev("a", "m1", "completed", -1, -1, t0), ev("b", "m2", "completed", -1, -1, t0), ev("c", "exam", "passed", -1, 0.6, t0), ev("d", "opt", "progressed", 10, -1, t0)}, 100, 0.6, "opt", []string{"m1", "m2", "exam"}},

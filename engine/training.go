@@ -232,7 +232,7 @@ func (s *Service) Enroll(ctx context.Context, e *Enrollment, by string) (*Enroll
 		e.ID = NewEnrollmentID()
 	}
 	e.Meta = Meta{ID: e.ID}
-	e.Status, e.StatusAt, e.OutcomeAt, e.EnrolledBy = EnrollmentEnrolled, s.Clock.Now().UTC(), nil, by
+	e.Status, e.StatusAt, e.OutcomeAt, e.EnrolledBy = EnrollmentEnrolled, s.Clock.Now().UTC().Truncate(time.Millisecond), nil, by
 	e.Log = []ProgressEvent{}
 	if err := s.Store.Create(ctx, KindEnrollment, e); err != nil {
 		if released, rerr := s.Store.ReleaseSeat(context.WithoutCancel(ctx), c.ID); rerr == nil {

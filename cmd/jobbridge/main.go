@@ -44,6 +44,8 @@ Usage:
   jobbridge import FILE|DIR ...     import NDJSON records (idempotent by id)
   jobbridge export --kind KIND      write one kind as NDJSON to stdout
   jobbridge reindex                 rebuild the search index from the store
+  jobbridge jobs list               the scheduled jobs, their next slot and last run
+  jobbridge jobs run NAME [--now T] run a job now (as if it were T, RFC 3339)
   jobbridge version
 
 Every subcommand takes --data-dir, --mongo-uri and --log-level; each flag also
@@ -73,6 +75,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "export":
 		cfg.bind(fs, false)
 		fs.StringVar(&kind, "kind", "", "kind to export: skill, employer, user, seeker, post, class")
+	case "jobs":
+		cfg.bind(fs, false)
+		fs.StringVar(&cfg.Now, "now", "", "jobs run: run as if it were this time (RFC 3339)")
 	case "version":
 		fmt.Fprintln(stdout, "jobbridge", version)
 		return nil
@@ -114,6 +119,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			_, err := export(ctx, a.store, k, stdout)
 			return err
 		})
+	case "jobs":
+		return runJobs(ctx, &cfg, log, fs, stdout)
 	case "reindex":
 		if err := os.RemoveAll(filepath.Join(cfg.DataDir, "index")); err != nil {
 			return err
@@ -191,6 +198,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	log.Info("ready", "ms", time.Since(start).Milliseconds())
 	if a.db == nil {
 		go a.poll(ctx, 5*time.Second)
+	}
+	if err := a.startJobs(ctx, ln.Addr()); err != nil {
+		return err
 	}
 
 	select {
