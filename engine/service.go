@@ -29,6 +29,9 @@ type Service struct {
 	lastRev   int64 // highest rev seen by this process, for polling a shared database
 
 	training training // enrollments and inbox in memory (training.go)
+	outcomes outcomes // referrals and placements in memory (outcomes.go)
+	// QuotaPolicies are the employment quota's figures by year; nil uses DefaultQuotaPolicies.
+	QuotaPolicies QuotaPolicies
 	// Jobs lists and runs the scheduled jobs; nil when no scheduler is wired.
 	Jobs JobRunner
 }
@@ -88,6 +91,9 @@ func (s *Service) Load(ctx context.Context) (LoadStats, error) {
 	if err := s.loadTraining(ctx); err != nil {
 		return st, err
 	}
+	if err := s.loadOutcomes(ctx); err != nil {
+		return st, err
+	}
 	return st, nil
 }
 
@@ -114,7 +120,11 @@ func (s *Service) Poll(ctx context.Context) (int, error) {
 		n += len(batch)
 	}
 	m, err := s.pollTraining(ctx)
-	return n + m, err
+	if err != nil {
+		return n + m, err
+	}
+	k, err := s.pollOutcomes(ctx)
+	return n + m + k, err
 }
 
 func (s *Service) remember(kind Kind, r Record) {

@@ -21,6 +21,10 @@ const (
 	// KindEnrollment is a seeker's place in a class; not in Kinds: enrollments
 	// are created through Service.Enroll (a seat claim), never imported.
 	KindEnrollment Kind = "enrollment"
+	// KindReferral and KindPlacement are made through Service.Refer and
+	// Service.MoveReferral (which checks the rules and takes an opening), never imported.
+	KindReferral  Kind = "referral"
+	KindPlacement Kind = "placement"
 )
 
 // Kinds lists the importable kinds in dependency order: a record comes after the records it names
@@ -47,6 +51,10 @@ func NewRecord(k Kind) Record {
 		return &User{}
 	case KindEnrollment:
 		return &Enrollment{}
+	case KindReferral:
+		return &Referral{}
+	case KindPlacement:
+		return &Placement{}
 	}
 	return nil
 }
@@ -86,6 +94,8 @@ type Store interface {
 
 	// TrainingStore keeps seat claims, enrollments, xAPI statements and the inbox (training.go).
 	TrainingStore
+	// PlacementStore takes openings and moves referrals and placements atomically (outcomes.go).
+	PlacementStore
 }
 
 // AuditQuery filters the audit log; Before pages on the entry id.

@@ -44,6 +44,8 @@ var collections = map[engine.Kind]string{
 	engine.KindUser:     "users",
 
 	engine.KindEnrollment: "enrollments",
+	engine.KindReferral:   "referrals",
+	engine.KindPlacement:  "placements",
 }
 
 // Store implements engine.Store on the MongoDB driver, against MongoDB or the
@@ -131,6 +133,9 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		}
 	}
 	for coll, models := range trainingIndexes(byRev) {
+		indexes[coll] = models
+	}
+	for coll, models := range placementIndexes(byRev) {
 		indexes[coll] = models
 	}
 	// One index per command: FerretDB v1.24 panics when a createIndexes
