@@ -2,9 +2,14 @@ package api_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
+	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -20,6 +25,7 @@ import (
 	"jobbridge/api"
 	"jobbridge/engine"
 	"jobbridge/fixtures"
+	"jobbridge/jobs"
 )
 
 // The browser suite: Debian's chromium, driven by chromedp, on a server with
@@ -112,6 +118,22 @@ func loadDemo(ctx context.Context, svc *engine.Service) error {
 		}
 	}
 	return nil
+}
+
+// apiToken logs in to the API and returns the bearer token.
+func apiToken(t testing.TB, base, username, password string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"username": username, "password": password})
+	res, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct{ Token string }
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.Token == "" {
+		t.Fatalf("login %s: %d %v", username, res.StatusCode, err)
+	}
+	return out.Token
 }
 
 // axeViolation is one failed axe rule on a page.
@@ -340,6 +362,12 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer demo.close()
+	clock := engine.SystemClock{}
+	sched, err := jobs.New(demo.store, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), jobs.Standard(demo.svc, demo.matcher, clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo.svc.Jobs = sched
 	t.Logf("demo server ready in %s", time.Since(start).Round(time.Millisecond))
 
 	shots := os.Getenv("JOBBRIDGE_SCREENSHOTS")
@@ -504,7 +532,8 @@ func TestBrowser(t *testing.T) {
 		// Main task: see my course's progress change after the learning platform reports a statement.
 		b.submit(`.main-nav a[href="/seekers/s-000002/courses"]`)
 		before := eval[float64](b, `document.querySelector("progress").value`)
-		recordStatement(t, demo.svc, xapiProgress("0b6f3c1e-2d4a-4e8f-9b7c-1a2b3c4d5e6f", "s-000002", class.ID, class.Modules[0].ID, 100), "u-demo-provider")
+		postStatement(t, demo.srv.URL, apiToken(t, demo.srv.URL, "demo-trainee", "jobbridge-demo"),
+			xapiProgress("0b6f3c1e-2d4a-4e8f-9b7c-1a2b3c4d5e6f", "s-000002", class.ID, class.Modules[0].ID, 100))
 		b.open("/seekers/s-000002/courses")
 		after := eval[float64](b, `document.querySelector("progress").value`)
 		if after <= before {
@@ -543,7 +572,16 @@ func TestBrowser(t *testing.T) {
 	t.Run("admin", func(t *testing.T) {
 		b := role(t)
 		b.login("demo-admin")
-		// Main task for now: add a skill to the catalog.
+		// Main task: run a scheduled job now and see its run recorded.
+		b.open("/admin/schedules")
+		b.submit(`form[action="/admin/schedules/training-outcomes/run"] button`)
+		if !strings.Contains(b.text(".notice"), "任务已运行") {
+			t.Errorf("no notice after running a job: %q", b.text("main"))
+		}
+		if !strings.Contains(b.text("#job-training-outcomes table"), "手动") {
+			t.Error("the manual run is not in the job's recent runs")
+		}
+		// And add a skill to the catalog.
 		b.open("/admin/skills")
 		b.do(chromedp.SendKeys("#f-code", "sign-interpreting"), chromedp.SendKeys("#f-zh", "手语翻译"),
 			chromedp.SendKeys("#f-en", "Sign language interpreting"), chromedp.SendKeys("#f-group", "service"))
@@ -557,6 +595,7 @@ func TestBrowser(t *testing.T) {
 		b.check("admin-user-edit", func() { b.open("/admin/users/u-demo-counsellor") })
 		b.check("admin-skills", func() { b.open("/admin/skills") })
 		b.check("admin-skill-edit", func() { b.open("/admin/skills/data-entry") })
+		b.check("admin-schedules", func() { b.open("/admin/schedules") })
 		b.check("admin-audit", func() { b.open("/admin/audit?" + url.Values{"seekerId": {"s-000002"}}.Encode()) })
 	})
 

@@ -135,6 +135,8 @@ func (st *site) routes() []pageRoute {
 		{"GET", "/admin/skills/:id", admin, st.skillEdit},
 		{"POST", "/admin/skills/:id", admin, st.skillSave},
 		{"GET", "/admin/audit", admin, st.auditPage},
+		{"GET", "/admin/schedules", admin, st.schedulesPage},
+		{"POST", "/admin/schedules/:name/run", admin, st.scheduleRun},
 	}
 }
 
@@ -273,11 +275,15 @@ func safeNext(next string) string {
 // seeOther redirects after a successful form (post/redirect/get) with a notice.
 func seeOther(c *gin.Context, to, done string) error {
 	if done != "" {
+		path, frag, hasFrag := strings.Cut(to, "#")
 		sep := "?"
-		if strings.Contains(to, "?") {
+		if strings.Contains(path, "?") {
 			sep = "&"
 		}
-		to += sep + "done=" + done
+		to = path + sep + "done=" + done
+		if hasFrag {
+			to += "#" + frag
+		}
 	}
 	c.Redirect(http.StatusSeeOther, to)
 	return nil

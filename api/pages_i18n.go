@@ -267,6 +267,9 @@ func enumFamilies() map[string][]string {
 		"done":         doneNotices,
 		"enrollStatus": engine.EnrollmentStatuses,
 		"inboxKind":    inboxKinds,
+		"jobAbout":     jobNames,
+		"runResult":    runResults,
+		"runTrigger":   runTriggers,
 	}
 }
 
@@ -278,7 +281,7 @@ var factorWeights = map[string]int{engine.FactorSkills: 40, engine.FactorFit: 25
 	engine.FactorAccommodations: 10, engine.FactorPreferences: 10}
 
 // auditActions are the actions the audit log records.
-var auditActions = []string{"read", "create", "update", "erase", "matches", "gaps"}
+var auditActions = []string{"read", "create", "update", "erase", "matches", "gaps", "enroll", "read-enrollment"}
 
 // label is the message of one member of an enum family, or the raw value when unknown.
 func (c *catalog) label(lang, family, value string) string {

@@ -48,7 +48,7 @@ type navItem struct {
 type langLink struct{ Href, Lang, Name string }
 
 // doneNotices are the notices a page shows after a form succeeded (?done=).
-var doneNotices = []string{"saved", "created", "loggedOut", "displaySaved"}
+var doneNotices = []string{"saved", "created", "loggedOut", "displaySaved", "ran"}
 
 // errorCodes are the error pages, by engine error code.
 var errorCodes = []string{engine.EINVALID, engine.ENOTFOUND, engine.ECONFLICT, engine.EUNAUTHORIZED,
@@ -105,6 +105,7 @@ func navFor(u *engine.User, current string) []navItem {
 			add("/inbox", "nav.inbox")
 			add("/admin/users", "nav.users")
 			add("/admin/skills", "nav.skills")
+			add("/admin/schedules", "nav.schedules")
 			add("/admin/audit", "nav.audit")
 		}
 	}

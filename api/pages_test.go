@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,7 +11,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"jobbridge/engine"
 )
@@ -270,13 +270,14 @@ var h1s = regexp.MustCompile(`<h1[ >]`)
 // answers 200 with one h1, the page's lang, and no missing message.
 func TestPagesRender(t *testing.T) {
 	t.Parallel()
+	trainingWorld(t)
 	pages := map[string][]string{
 		"":          {"/login", "/settings"},
 		"couns-x":   {"/", "/seekers", "/seekers?q=测试&status=seeking", "/seekers/s-x", "/seekers/s-x/edit", "/seekers/s-x/matches", "/seekers/s-x/matches?type=classes", "/seekers/s-x/gaps", "/posts", "/posts/p-1", "/posts/p-1/candidates", "/settings", "/seekers/s-x/courses", "/inbox"},
 		"emp1":      {"/", "/posts", "/posts/new", "/posts/p-1", "/posts/p-1/edit", "/posts/p-1/candidates"},
 		"trainee-x": {"/", "/seekers/s-x", "/seekers/s-x/matches", "/seekers/s-x/gaps", "/seekers/s-x/courses"},
 		"prov1":     {"/"},
-		"admin":     {"/", "/admin/users", "/admin/users/new", "/admin/users/u-cx", "/admin/skills", "/admin/skills/data-entry", "/admin/audit", "/seekers", "/posts/new", "/inbox", "/seekers/s-none"},
+		"admin":     {"/", "/admin/users", "/admin/users/new", "/admin/users/u-cx", "/admin/skills", "/admin/skills/data-entry", "/admin/audit", "/admin/schedules", "/seekers", "/posts/new", "/inbox", "/seekers/s-none"},
 	}
 	for _, lang := range []string{"zh-CN", "en"} {
 		for user, paths := range pages {
@@ -420,16 +421,36 @@ func xapiProgress(id, seekerID, classID, moduleID string, progress int) []byte {
 		id, seekerID, engine.ObjectID(classID, moduleID), progress))
 }
 
-// recordStatement records one xAPI statement the way a provider's platform does.
-func recordStatement(t testing.TB, svc *engine.Service, body []byte, by string) {
+// postStatement sends an xAPI statement to the API with a bearer token, as a learning platform does.
+func postStatement(t testing.TB, base, token string, body []byte) {
 	t.Helper()
-	sts, err := engine.ParseStatements(body, time.Now())
+	req, _ := http.NewRequest("POST", base+"/api/v1/xapi/statements", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Experience-API-Version", "1.0.3")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.RecordStatements(context.Background(), sts, by, func(*engine.Statement) error { return nil }); err != nil {
-		t.Fatal(err)
+	out, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("xAPI statement: %d %s", res.StatusCode, out)
 	}
+}
+
+// courseProgress reads the value of the progress bar of the course titled title.
+func courseProgress(t testing.TB, page, title string) string {
+	t.Helper()
+	i := strings.Index(page, title)
+	if i < 0 {
+		t.Fatalf("no course %q on the page", title)
+	}
+	m := regexp.MustCompile(`<progress [^>]*value="([^"]*)"`).FindStringSubmatch(page[i:])
+	if m == nil {
+		t.Fatalf("no progress bar for %q", title)
+	}
+	return m[1]
 }
 
 func TestSeekerCourses(t *testing.T) {
@@ -448,13 +469,13 @@ func TestSeekerCourses(t *testing.T) {
 	}
 	trainee := newBrowser(t, "").login("trainee-x")
 	_, body := trainee.get("/seekers/s-x/courses")
-	if !strings.Contains(body, "页面测试班") || !strings.Contains(body, `<progress id="progress-0" max="100" value="0">`) {
-		t.Fatalf("the course is not shown at 0%%: %s", body)
+	if got := courseProgress(t, body, "页面测试班"); got != "0" {
+		t.Fatalf("a new course shows progress %s", got)
 	}
-	recordStatement(t, shared.svc, xapiProgress("7d3c6a52-8c1e-4b7e-9a61-5f0d2e4b9c10", "s-x", "c-pages", "m1", 60), "u-p1")
+	postStatement(t, shared.srv.URL, shared.token(t, "trainee-x"), xapiProgress("7d3c6a52-8c1e-4b7e-9a61-5f0d2e4b9c10", "s-x", "c-pages", "m1", 60))
 	_, body = trainee.get("/seekers/s-x/courses")
-	if !strings.Contains(body, `value="30"`) || !strings.Contains(body, "已完成 30.0%") {
-		t.Errorf("progress after a statement (60%% of one of two modules) is not 30%%")
+	if got := courseProgress(t, body, "页面测试班"); got != "30" || !strings.Contains(body, "已完成 30.0%") {
+		t.Errorf("progress after a statement (60%% of one of two modules) is %s, not 30", got)
 	}
 	if res, _ := trainee.get("/seekers/s-h/courses"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("another trainee's courses: %d", res.StatusCode)
@@ -464,5 +485,32 @@ func TestSeekerCourses(t *testing.T) {
 	}
 	if res, body := newBrowser(t, "").login("couns-x").get("/seekers/s-x/courses"); res.StatusCode != http.StatusOK || !strings.Contains(body, "页面测试班") {
 		t.Errorf("the counsellor does not see the courses: %d", res.StatusCode)
+	}
+}
+
+func TestSchedulesPage(t *testing.T) {
+	t.Parallel()
+	trainingWorld(t)
+	admin := newBrowser(t, "").login("admin")
+	res, body := admin.get("/admin/schedules")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `action="/admin/schedules/training-outcomes/run"`) {
+		t.Fatalf("schedules page: %d", res.StatusCode)
+	}
+	if res, _ := admin.do("POST", "/admin/schedules/training-outcomes/run", url.Values{}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("run without a CSRF token: %d", res.StatusCode)
+	}
+	res, _ = admin.post("/admin/schedules", "/admin/schedules/training-outcomes/run", url.Values{})
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/admin/schedules?done=ran") {
+		t.Fatalf("run now: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	_, body = admin.get(res.Header.Get("Location"))
+	if !strings.Contains(body, "手动") || !strings.Contains(body, "任务已运行") {
+		t.Error("the manual run is not listed")
+	}
+	if res, _ := admin.post("/admin/schedules", "/admin/schedules/nope/run", url.Values{}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("running an unknown job: %d", res.StatusCode)
+	}
+	if res, _ := newBrowser(t, "").login("couns-x").get("/admin/schedules"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a counsellor on the schedules: %d", res.StatusCode)
 	}
 }

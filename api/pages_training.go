@@ -1,7 +1,10 @@
 package api
 
 import (
+	"context"
 	"net/http"
+	"net/url"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -9,7 +12,8 @@ import (
 )
 
 // Training pages: a seeker's courses with their progress (the trainee's own,
-// or a counsellor's view of a file), and the counsellor's inbox.
+// or a counsellor's view of a file), the counsellor's inbox, and the admin's
+// schedules. They use the training policy of policy_training.go.
 
 // inboxKinds are the kinds of inbox items the jobs write.
 var inboxKinds = []string{engine.InboxPassed, engine.InboxFailed, engine.InboxInactive, engine.InboxNewMatches}
@@ -49,6 +53,9 @@ func (st *site) seekerCourses(c *gin.Context) error {
 	u := pageUser(c)
 	d := coursesData{S: sk, Own: u.Role == engine.RoleTrainee}
 	for _, e := range views {
+		if canReadEnrollment(u, e, sk.Street) != nil {
+			continue
+		}
 		var cl engine.Class
 		if err := st.svc.Store.Get(ctx, engine.KindClass, e.ClassID, &cl); err != nil {
 			return err
@@ -78,13 +85,52 @@ func (st *site) seekerCourses(c *gin.Context) error {
 type inboxData struct{ Items []*engine.InboxItem }
 
 func (st *site) inboxPage(c *gin.Context) error {
-	u := pageUser(c)
-	owner := u.ID
-	if u.Role == engine.RoleAdmin {
-		owner = ""
+	owner, err := inboxOwner(pageUser(c), c.Query("counsellorId"))
+	if err != nil {
+		return err
 	}
 	v := st.view(c, "inbox.title")
 	v.Data = inboxData{Items: st.svc.Inbox(owner)}
 	st.render(c, http.StatusOK, "inbox", v)
 	return nil
+}
+
+// jobNames are the scheduled jobs DESIGN §7 names; the catalog explains each.
+var jobNames = []string{"training-outcomes", "placement-followups", "rematch"}
+
+// runResults and runTriggers are how a job run ended and what started it.
+var (
+	runResults  = []string{engine.RunRunning, engine.RunOK, engine.RunError}
+	runTriggers = []string{engine.TriggerSchedule, engine.TriggerCatchUp, engine.TriggerManual}
+)
+
+type schedulesData struct {
+	Schedules []engine.Schedule
+	Known     []string
+}
+
+func (st *site) schedulesPage(c *gin.Context) error {
+	if st.svc.Jobs == nil {
+		return noScheduler
+	}
+	list, err := st.svc.Jobs.Schedules(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	v := st.view(c, "schedules.title")
+	v.Data = schedulesData{Schedules: list, Known: jobNames}
+	st.render(c, http.StatusOK, "schedules", v)
+	return nil
+}
+
+func (st *site) scheduleRun(c *gin.Context) error {
+	if st.svc.Jobs == nil {
+		return noScheduler
+	}
+	name := c.Param("name")
+	// The run outlives a browser that goes away: it holds the job's lease.
+	if _, err := st.svc.Jobs.RunNow(context.WithoutCancel(c.Request.Context()), name, time.Time{}); err != nil {
+		return err
+	}
+	return seeOther(c, "/admin/schedules#job-"+url.PathEscape(name), "ran")
 }
