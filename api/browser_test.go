@@ -485,6 +485,7 @@ func TestBrowser(t *testing.T) {
 		b.check("counsellor-post", func() { b.open("/posts/p-000001") })
 		b.check("counsellor-candidates", func() { b.open("/posts/p-000001/candidates") })
 		b.check("counsellor-inbox", func() { b.open("/inbox") })
+		b.check("counsellor-kpis", func() { b.open("/reports/kpis") })
 
 		for _, p := range []string{"/", "/seekers?category=hearing", "/seekers/s-000002", "/seekers/s-000002/matches", "/seekers/s-000002/edit"} {
 			b.keyboardPass(p)
@@ -523,6 +524,7 @@ func TestBrowser(t *testing.T) {
 		b.check("employer-post", func() { b.open(strings.Split(created, "?")[0]) })
 		b.check("employer-post-edit", func() { b.open(strings.Split(created, "?")[0] + "/edit") })
 		b.check("employer-candidates", func() { b.open("/posts/p-000001/candidates") })
+		b.check("employer-quota", func() { b.open("/employers/e-0001/quota") })
 		b.check("employer-forbidden", func() { b.open("/seekers/s-000002") })
 	})
 

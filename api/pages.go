@@ -116,6 +116,9 @@ func (st *site) routes() []pageRoute {
 		{"GET", "/seekers/:id/gaps", roles(engine.RoleCounsellor, engine.RoleTrainee), st.seekerGaps},
 		{"GET", "/seekers/:id/courses", roles(engine.RoleCounsellor, engine.RoleTrainee), st.seekerCourses},
 		{"GET", "/inbox", couns, st.inboxPage},
+		{"GET", "/reports/kpis", couns, st.kpiPage},
+		{"GET", "/reports/kpis.csv", couns, st.kpiCSV},
+		{"GET", "/employers/:id/quota", roles(engine.RoleCounsellor, engine.RoleEmployer), st.quotaPage},
 
 		{"GET", "/posts", roles(engine.RoleCounsellor, engine.RoleEmployer), st.postList},
 		{"GET", "/posts/new", emp, st.postNew},

@@ -149,6 +149,16 @@ func (c *catalog) formatMoney(lang string, yuan int) string {
 	return "CNY " + n
 }
 
+// formatMoneyf shows yuan with fen when there are any: "4,368.60 元" / "CNY 4,368.60".
+func (c *catalog) formatMoneyf(lang string, yuan float64) string {
+	n := c.printers[lang].Sprintf("%.2f", yuan)
+	n = strings.TrimSuffix(n, ".00")
+	if lang == langZh {
+		return n + " 元"
+	}
+	return "CNY " + n
+}
+
 // formatDate shows a YYYY-MM-DD date: "2026年3月16日" / "16 March 2026".
 func formatDate(lang, ymd string) string {
 	t, err := engine.ParseDate(ymd)

@@ -92,9 +92,11 @@ func navFor(u *engine.User, current string) []navItem {
 			add("/seekers", "nav.seekers")
 			add("/posts", "nav.posts")
 			add("/inbox", "nav.inbox")
+			add("/reports/kpis", "nav.kpis")
 		case engine.RoleEmployer:
 			add("/posts", "nav.myPosts")
 			add("/posts/new", "nav.newPost")
+			add("/employers/"+u.EmployerID+"/quota", "nav.quota")
 		case engine.RoleTrainee:
 			add("/seekers/"+u.SeekerID, "nav.myFile")
 			add("/seekers/"+u.SeekerID+"/courses", "nav.myCourses")
@@ -103,6 +105,7 @@ func navFor(u *engine.User, current string) []navItem {
 			add("/seekers", "nav.seekers")
 			add("/posts", "nav.posts")
 			add("/inbox", "nav.inbox")
+			add("/reports/kpis", "nav.kpis")
 			add("/admin/users", "nav.users")
 			add("/admin/skills", "nav.skills")
 			add("/admin/schedules", "nav.schedules")
@@ -198,7 +201,7 @@ func (st *site) funcs(v *view) template.FuncMap {
 		"num":      func(n any) string { return st.cat.formatNumber(lang, n) },
 		"money":    func(n int) string { return st.cat.formatMoney(lang, n) },
 		"pct": func(x float64) string {
-			return st.cat.printers[lang].Sprintf("%d%%", int(math.Round(x*100)))
+			return strings.TrimSuffix(st.cat.printers[lang].Sprintf("%.1f", math.Round(x*1000)/10), ".0") + "%"
 		},
 		"score":     func(x float64) string { return st.cat.printers[lang].Sprintf("%.1f", x) },
 		"note":      func(n engine.Note) string { return pick(lang, n.Zh, n.En) },
@@ -250,6 +253,9 @@ func (st *site) funcs(v *view) template.FuncMap {
 		},
 		"skillName": func(code string) string { return st.skillName(lang, code) },
 		"sep":       func() string { return pick(lang, "、", ", ") },
+		"moneyf":    func(x float64) string { return st.cat.formatMoneyf(lang, x) },
+		"sub":       func(a, b int) int { return a - b },
+		"deref":     func(p *float64) float64 { return *p },
 		"nz": func(x any) any {
 			switch n := x.(type) {
 			case float64:

@@ -3,7 +3,9 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -118,6 +120,12 @@ func TestPageRoles(t *testing.T) {
 		{"emp1", "/inbox", http.StatusForbidden},
 		{"emp1", "/seekers/s-x/courses", http.StatusForbidden},
 		{"couns-x", "/seekers/s-h/courses", http.StatusNotFound},
+		{"emp1", "/employers/e-1/quota", http.StatusOK},
+		{"emp1", "/employers/e-2/quota", http.StatusNotFound},
+		{"emp1", "/reports/kpis", http.StatusForbidden},
+		{"trainee-x", "/employers/e-1/quota", http.StatusForbidden},
+		{"couns-h", "/employers/e-1/quota", http.StatusOK},
+		{"couns-h", "/reports/kpis.csv", http.StatusOK},
 		{"couns-x", "/seekers/s-x", http.StatusOK},
 		{"couns-x", "/seekers/s-x/edit", http.StatusOK},
 		{"couns-x", "/seekers/s-h", http.StatusNotFound},
@@ -273,8 +281,8 @@ func TestPagesRender(t *testing.T) {
 	trainingWorld(t)
 	pages := map[string][]string{
 		"":          {"/login", "/settings"},
-		"couns-x":   {"/", "/seekers", "/seekers?q=测试&status=seeking", "/seekers/s-x", "/seekers/s-x/edit", "/seekers/s-x/matches", "/seekers/s-x/matches?type=classes", "/seekers/s-x/gaps", "/posts", "/posts/p-1", "/posts/p-1/candidates", "/settings", "/seekers/s-x/courses", "/inbox"},
-		"emp1":      {"/", "/posts", "/posts/new", "/posts/p-1", "/posts/p-1/edit", "/posts/p-1/candidates"},
+		"couns-x":   {"/", "/seekers", "/seekers?q=测试&status=seeking", "/seekers/s-x", "/seekers/s-x/edit", "/seekers/s-x/matches", "/seekers/s-x/matches?type=classes", "/seekers/s-x/gaps", "/posts", "/posts/p-1", "/posts/p-1/candidates", "/settings", "/seekers/s-x/courses", "/inbox", "/reports/kpis", "/reports/kpis?street=xujiahui", "/employers/e-2/quota"},
+		"emp1":      {"/", "/posts", "/posts/new", "/posts/p-1", "/posts/p-1/edit", "/posts/p-1/candidates", "/employers/e-1/quota", "/employers/e-1/quota?year=2024"},
 		"trainee-x": {"/", "/seekers/s-x", "/seekers/s-x/matches", "/seekers/s-x/gaps", "/seekers/s-x/courses"},
 		"prov1":     {"/"},
 		"admin":     {"/", "/admin/users", "/admin/users/new", "/admin/users/u-cx", "/admin/skills", "/admin/skills/data-entry", "/admin/audit", "/admin/schedules", "/seekers", "/posts/new", "/inbox", "/seekers/s-none"},
@@ -512,5 +520,48 @@ func TestSchedulesPage(t *testing.T) {
 	}
 	if res, _ := newBrowser(t, "").login("couns-x").get("/admin/schedules"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("a counsellor on the schedules: %d", res.StatusCode)
+	}
+}
+
+func TestQuotaPage(t *testing.T) {
+	t.Parallel()
+	q, err := shared.svc.Quota("e-1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := newBrowser(t, "").login("emp1").get("/employers/e-1/quota")
+	for _, why := range q.Why {
+		if !strings.Contains(html.UnescapeString(body), why.Zh) {
+			t.Errorf("the worked calculation lacks %q", why.Zh)
+		}
+	}
+	if res, _ := newBrowser(t, "").login("emp1").get("/employers/e-1/quota?year=1999"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a year without a policy: %d", res.StatusCode)
+	}
+}
+
+func TestKPIPage(t *testing.T) {
+	t.Parallel()
+	b := newBrowser(t, "").login("couns-x")
+	_, body := b.get("/reports/kpis?from=2026-01-01&to=2026-12-31")
+	if n := strings.Count(body, `<svg class="bars" role="img"`); n != len(engine.KPIKeys) {
+		t.Errorf("%d charts, want %d", n, len(engine.KPIKeys))
+	}
+	if n := strings.Count(body, "<caption id=\"kpi-"); n != len(engine.KPIKeys) {
+		t.Errorf("%d data tables, want %d", n, len(engine.KPIKeys))
+	}
+	if n := strings.Count(body, `href="/reports/kpis.csv?`); n != len(engine.KPIKeys)+1 {
+		t.Errorf("%d CSV links, want %d", n, len(engine.KPIKeys)+1)
+	}
+	res, csvBody := b.get("/reports/kpis.csv?from=2026-01-01&to=2026-12-31&key=employmentQ2")
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("csv: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBody, "\ufeff"))).ReadAll()
+	if err != nil || len(rows) != 1+1+len(engine.StreetCodes) || rows[1][5] != "employmentQ2" {
+		t.Errorf("csv rows %d (%v): %v", len(rows), err, rows[:min(2, len(rows))])
+	}
+	if res, body := b.get("/reports/kpis?from=2026-12-31&to=2026-01-01"); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="f-to-error"`) {
+		t.Errorf("a period that ends before it starts: %d", res.StatusCode)
 	}
 }
