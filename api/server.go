@@ -135,6 +135,17 @@ func (s *Server) routes() []route {
 		{"GET", "/inbox", roles(engine.RoleCounsellor), s.inbox},
 		{"GET", "/admin/schedules", admin, s.listSchedules},
 		{"POST", "/admin/schedules/:name/run", admin, s.runSchedule},
+
+		{"GET", "/referrals", roles(engine.RoleCounsellor, engine.RoleEmployer), s.listReferrals},
+		{"POST", "/referrals", roles(engine.RoleCounsellor), s.createReferral},
+		{"GET", "/referrals/:id", roles(engine.RoleCounsellor, engine.RoleEmployer), s.getReferral},
+		{"PATCH", "/referrals/:id", roles(engine.RoleCounsellor, engine.RoleEmployer), s.moveReferral},
+		{"GET", "/placements", roles(engine.RoleCounsellor), s.listPlacements},
+		{"GET", "/placements/:id", roles(engine.RoleCounsellor), s.getPlacement},
+		{"PATCH", "/placements/:id/followups/:kind", roles(engine.RoleCounsellor), s.recordFollowUp},
+		{"GET", "/followups", roles(engine.RoleCounsellor), s.followUps},
+		{"GET", "/reports/kpis", roles(engine.RoleCounsellor), s.kpis},
+		{"GET", "/employers/:id/quota", roles(engine.RoleCounsellor, engine.RoleEmployer), s.employerQuota},
 	}
 }
 

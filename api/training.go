@@ -190,8 +190,9 @@ func (s *Server) inbox(c *gin.Context) {
 		return
 	}
 	kind := c.Query("kind")
-	if kind != "" && !slices.Contains([]string{engine.InboxPassed, engine.InboxFailed, engine.InboxInactive, engine.InboxNewMatches}, kind) {
-		fail(c, invalid("kind", "must be passed, failed, inactive or new-matches"))
+	if kind != "" && !slices.Contains([]string{engine.InboxPassed, engine.InboxFailed, engine.InboxInactive, engine.InboxNewMatches,
+		engine.InboxFollowUpDue, engine.InboxFollowUpOverdue}, kind) {
+		fail(c, invalid("kind", "must be passed, failed, inactive, new-matches, followup-due or followup-overdue"))
 		return
 	}
 	items := s.svc.Inbox(owner)

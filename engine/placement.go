@@ -221,7 +221,6 @@ func (p *Placement) clone() *Placement {
 type FollowUpView struct {
 	PlacementID  string `json:"placementId"`
 	SeekerID     string `json:"seekerId"`
-	SeekerName   string `json:"seekerName,omitempty"`
 	PostID       string `json:"postId"`
 	PostTitle    string `json:"postTitle"`
 	EmployerID   string `json:"employerId"`
