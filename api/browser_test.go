@@ -424,6 +424,45 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Outcomes: a consenting xujiahui seeker referred to the demo employer's best
+	// post (for the employer to move), and another hired 40 days ago (a follow-up due).
+	counsellor, _ := demo.svc.User("u-demo-counsellor")
+	permit := func(*engine.Seeker, *engine.Post) error { return nil }
+	employerPosts, err := demo.svc.Index.Search(ctx, engine.SearchQuery{Type: engine.KindPost, EmployerID: "e-0001", Status: "open", Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var referred []*engine.Referral
+	for _, h := range employerPosts.Hits {
+		cands, err := demo.matcher.Candidates(h.ID, 5, func(info *engine.SeekerInfo) bool {
+			return info.Consent && info.Street == "xujiahui" && info.ID != "s-000002"
+		})
+		if err != nil {
+			continue
+		}
+		for _, cand := range cands.Results {
+			if len(referred) == 2 {
+				break
+			}
+			r, err := demo.svc.Refer(ctx, &engine.Referral{SeekerID: cand.ID, PostID: h.ID}, "", counsellor, permit)
+			if err == nil {
+				referred = append(referred, r)
+			}
+		}
+	}
+	if len(referred) < 2 {
+		t.Fatalf("found %d referrals to make for the demo employer", len(referred))
+	}
+	hireStart := time.Now().In(engine.Shanghai).AddDate(0, 0, -40).Format(time.DateOnly)
+	for _, m := range []engine.Move{{Status: engine.ReferralInterviewing}, {Status: engine.ReferralHired, Terms: engine.HireTerms{Start: hireStart}}} {
+		if _, _, err := demo.svc.MoveReferral(ctx, referred[1].ID, m, counsellor, func(*engine.Referral) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := demo.svc.AdvanceFollowUps(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+
 	t.Run("visitor", func(t *testing.T) {
 		b := role(t)
 		b.check("login", func() { b.open("/login") })
@@ -458,6 +497,19 @@ func TestBrowser(t *testing.T) {
 		if !strings.Contains(b.text("#excluded-title"), "排除") {
 			t.Error("the excluded counts are not shown")
 		}
+		// ... and refers them to the best match.
+		b.submit(`.match-list > li:first-child .refer-form button`)
+		if !strings.HasPrefix(b.path(), "/seekers/s-000002/referrals") || !strings.Contains(b.text(".notice"), "已推荐") {
+			t.Errorf("after referring: %s %q", b.path(), b.text(".notice"))
+		}
+		// The follow-up worklist: record the 30-day follow-up of the placement.
+		b.open("/followups")
+		b.do(chromedp.Click(`.followup-list > li:first-child label[for$="-employed-yes"]`),
+			chromedp.Click(`.followup-list > li:first-child input[name="sameEmployer"]`))
+		b.submit(`.followup-list > li:first-child button[type="submit"]`)
+		if !strings.Contains(b.text(".notice"), "已保存") {
+			t.Errorf("after recording a follow-up: %q", b.text("main"))
+		}
 		// The edit form shows a wrong number beside its field and focuses the summary.
 		b.open("/seekers/s-000002/edit")
 		b.setValue("#f-mobility-maxCommuteMinutes", "很久")
@@ -486,8 +538,10 @@ func TestBrowser(t *testing.T) {
 		b.check("counsellor-candidates", func() { b.open("/posts/p-000001/candidates") })
 		b.check("counsellor-inbox", func() { b.open("/inbox") })
 		b.check("counsellor-kpis", func() { b.open("/reports/kpis") })
+		b.check("counsellor-referrals", func() { b.open("/seekers/s-000002/referrals") })
+		b.check("counsellor-followups", func() { b.open("/followups") })
 
-		for _, p := range []string{"/", "/seekers?category=hearing", "/seekers/s-000002", "/seekers/s-000002/matches", "/seekers/s-000002/edit"} {
+		for _, p := range []string{"/", "/seekers?category=hearing", "/seekers/s-000002", "/seekers/s-000002/matches", "/seekers/s-000002/edit", "/followups"} {
 			b.keyboardPass(p)
 		}
 	})
@@ -513,6 +567,14 @@ func TestBrowser(t *testing.T) {
 			t.Error("no notice that the post was created")
 		}
 		created := b.path()
+		// Main task: move a referral to interviewing.
+		b.open("/referrals")
+		form := fmt.Sprintf(`form[action="/referrals/%s/move"]`, referred[0].ID)
+		b.do(chromedp.Click(form + ` label[for$="-status-interviewing"]`))
+		b.submit(form + ` button[type="submit"]`)
+		if !strings.Contains(b.text(".notice"), "状态已更新") || !strings.Contains(b.text("#ref-"+referred[0].ID), "面试中") {
+			t.Errorf("after moving the referral: %q", b.text("main"))
+		}
 		b.check("employer-home", func() { b.open("/") })
 		b.check("employer-posts", func() { b.open("/posts") })
 		b.check("employer-post-new", func() { b.open("/posts/new") })
@@ -525,6 +587,7 @@ func TestBrowser(t *testing.T) {
 		b.check("employer-post-edit", func() { b.open(strings.Split(created, "?")[0] + "/edit") })
 		b.check("employer-candidates", func() { b.open("/posts/p-000001/candidates") })
 		b.check("employer-quota", func() { b.open("/employers/e-0001/quota") })
+		b.check("employer-referrals", func() { b.open("/referrals") })
 		b.check("employer-forbidden", func() { b.open("/seekers/s-000002") })
 	})
 

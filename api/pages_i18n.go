@@ -223,6 +223,9 @@ var fieldMessages = []struct {
 	{regexp.MustCompile(`^must be a number$`), "err.number", nil},
 	{regexp.MustCompile(`^must be your own employer$`), "err.ownEmployer", nil},
 	{regexp.MustCompile(`^you cannot disable your own account$`), "err.ownAccount", nil},
+	{regexp.MustCompile(`^must be within a year before and six months after today$`), "err.startRange", nil},
+	{regexp.MustCompile(`^must be false when employed is false$`), "err.sameEmployerNo", nil},
+	{regexp.MustCompile(`^must be 0 when employed is false$`), "err.wageNo", nil},
 }
 
 // fieldMessage renders an engine field message in the page's language; ok is
@@ -249,37 +252,40 @@ func enumFamilies() map[string][]string {
 	levels := []string{"1", "2", "3", "4"}
 	rules := []string{"1", "2", "3", "4", "5", "6", "7"}
 	return map[string][]string{
-		"street":       engine.StreetCodes,
-		"category":     engine.DisabilityCategories,
-		"level":        levels,
-		"gender":       engine.Genders,
-		"dim":          engine.Dimensions,
-		"dimHelp":      engine.Dimensions,
-		"need":         engine.NeedCodes,
-		"needHelp":     engine.NeedCodes,
-		"mode":         engine.TravelModes,
-		"status":       engine.SeekerStatuses,
-		"program":      engine.Programs,
-		"workMode":     engine.WorkModes,
-		"postStatus":   engine.PostStatuses,
-		"classStatus":  engine.ClassStatuses,
-		"access":       engine.ClassAccessibility,
-		"role":         engine.Roles,
-		"rule":         rules,
-		"factor":       factorNames,
-		"capacity":     []string{"0", "1", "2", "3", "4"},
-		"demand":       []string{"0", "1", "2", "3", "4"},
-		"skillLevel":   []string{"1", "2", "3"},
-		"audit":        auditActions,
-		"home.title":   engine.Roles,
-		"error":        errorCodes,
-		"errorHelp":    errorCodes,
-		"done":         doneNotices,
-		"enrollStatus": engine.EnrollmentStatuses,
-		"inboxKind":    inboxKinds,
-		"jobAbout":     jobNames,
-		"runResult":    runResults,
-		"runTrigger":   runTriggers,
+		"street":         engine.StreetCodes,
+		"category":       engine.DisabilityCategories,
+		"level":          levels,
+		"gender":         engine.Genders,
+		"dim":            engine.Dimensions,
+		"dimHelp":        engine.Dimensions,
+		"need":           engine.NeedCodes,
+		"needHelp":       engine.NeedCodes,
+		"mode":           engine.TravelModes,
+		"status":         engine.SeekerStatuses,
+		"program":        engine.Programs,
+		"workMode":       engine.WorkModes,
+		"postStatus":     engine.PostStatuses,
+		"classStatus":    engine.ClassStatuses,
+		"access":         engine.ClassAccessibility,
+		"role":           engine.Roles,
+		"rule":           rules,
+		"factor":         factorNames,
+		"capacity":       []string{"0", "1", "2", "3", "4"},
+		"demand":         []string{"0", "1", "2", "3", "4"},
+		"skillLevel":     []string{"1", "2", "3"},
+		"audit":          auditActions,
+		"home.title":     engine.Roles,
+		"error":          errorCodes,
+		"errorHelp":      errorCodes,
+		"done":           doneNotices,
+		"enrollStatus":   engine.EnrollmentStatuses,
+		"inboxKind":      inboxKinds,
+		"jobAbout":       jobNames,
+		"runResult":      runResults,
+		"runTrigger":     runTriggers,
+		"referralStatus": engine.ReferralStatuses,
+		"followUpKind":   engine.FollowUpKinds,
+		"followUpStatus": engine.FollowUpStatuses,
 	}
 }
 
@@ -291,7 +297,16 @@ var factorWeights = map[string]int{engine.FactorSkills: 40, engine.FactorFit: 25
 	engine.FactorAccommodations: 10, engine.FactorPreferences: 10}
 
 // auditActions are the actions the audit log records.
-var auditActions = []string{"read", "create", "update", "erase", "matches", "gaps", "enroll", "read-enrollment"}
+var auditActions = func() []string {
+	a := []string{"read", "create", "update", "erase", "matches", "gaps", "enroll", "read-enrollment", "refer"}
+	for _, s := range engine.ReferralStatuses {
+		a = append(a, "referral-"+s)
+	}
+	for _, k := range engine.FollowUpKinds {
+		a = append(a, "followup-"+k)
+	}
+	return a
+}()
 
 // label is the message of one member of an enum family, or the raw value when unknown.
 func (c *catalog) label(lang, family, value string) string {

@@ -48,7 +48,7 @@ type navItem struct {
 type langLink struct{ Href, Lang, Name string }
 
 // doneNotices are the notices a page shows after a form succeeded (?done=).
-var doneNotices = []string{"saved", "created", "loggedOut", "displaySaved", "ran"}
+var doneNotices = []string{"saved", "created", "loggedOut", "displaySaved", "ran", "referred", "moved"}
 
 // errorCodes are the error pages, by engine error code.
 var errorCodes = []string{engine.EINVALID, engine.ENOTFOUND, engine.ECONFLICT, engine.EUNAUTHORIZED,
@@ -91,11 +91,13 @@ func navFor(u *engine.User, current string) []navItem {
 		case engine.RoleCounsellor:
 			add("/seekers", "nav.seekers")
 			add("/posts", "nav.posts")
+			add("/followups", "nav.followups")
 			add("/inbox", "nav.inbox")
 			add("/reports/kpis", "nav.kpis")
 		case engine.RoleEmployer:
 			add("/posts", "nav.myPosts")
 			add("/posts/new", "nav.newPost")
+			add("/referrals", "nav.referrals")
 			add("/employers/"+u.EmployerID+"/quota", "nav.quota")
 		case engine.RoleTrainee:
 			add("/seekers/"+u.SeekerID, "nav.myFile")
@@ -255,6 +257,7 @@ func (st *site) funcs(v *view) template.FuncMap {
 		"sep":       func() string { return pick(lang, "、", ", ") },
 		"moneyf":    func(x float64) string { return st.cat.formatMoneyf(lang, x) },
 		"sub":       func(a, b int) int { return a - b },
+		"list3":     func(a, b, c string) []string { return []string{a, b, c} },
 		"deref":     func(p *float64) float64 { return *p },
 		"nz": func(x any) any {
 			switch n := x.(type) {

@@ -1,14 +1,10 @@
 package api
 
 import (
-	"encoding/csv"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,13 +29,9 @@ func (st *site) quotaPage(c *gin.Context) error {
 	if !found {
 		return notFound(engine.KindEmployer, id)
 	}
-	year := 0
-	if y := c.Query("year"); y != "" {
-		n, err := strconv.Atoi(y)
-		if err != nil {
-			return invalid("year", "must be a year")
-		}
-		year = n
+	year, err := quotaYear(c)
+	if err != nil {
+		return err
 	}
 	q, err := st.svc.Quota(id, year)
 	if err != nil {
@@ -58,19 +50,6 @@ func (st *site) quotaPage(c *gin.Context) error {
 	v.Data = d
 	st.render(c, http.StatusOK, "quota", v)
 	return nil
-}
-
-// kpiQuery reads the report's period and street; the default is this year to today.
-func (st *site) kpiQuery(c *gin.Context) engine.KPIQuery {
-	now := st.clock.Now().In(engine.Shanghai)
-	q := engine.KPIQuery{From: c.Query("from"), To: c.Query("to"), Street: c.Query("street")}
-	if q.From == "" {
-		q.From = fmt.Sprintf("%d-01-01", now.Year())
-	}
-	if q.To == "" {
-		q.To = now.Format(time.DateOnly)
-	}
-	return q
 }
 
 // kpiChart is one indicator drawn as a horizontal bar per group (the district, then each street).
@@ -170,40 +149,32 @@ func (st *site) kpiPage(c *gin.Context) error {
 	return nil
 }
 
-// kpiCSV answers the report, or one indicator of it, as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese names).
-func (st *site) kpiCSV(c *gin.Context) error {
+// kpiCSVPage answers the report, or one indicator of it (?key=), as the API's
+// CSV with a byte-order mark, so spreadsheet programs read the Chinese names.
+func (st *site) kpiCSVPage(c *gin.Context) error {
 	q := st.kpiQuery(c)
 	r, err := st.svc.KPIs(q, st.seekerStreet)
 	if err != nil {
 		return err
 	}
-	key := c.Query("key")
-	if key != "" && !slices.Contains(engine.KPIKeys, key) {
-		return invalid("key", "is not a KPI")
-	}
-	var b strings.Builder
-	b.WriteString("\ufeff")
-	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"from", "to", "street", "streetName", "placements", "indicator", "indicatorZh", "indicatorEn", "numerator", "denominator", "value"})
-	for _, g := range append([]engine.KPIGroup{r.District}, r.Streets...) {
-		for _, in := range g.Indicators {
-			if key != "" && in.Key != key {
-				continue
-			}
-			val := ""
-			if in.Value != nil {
-				val = strconv.FormatFloat(*in.Value, 'f', -1, 64)
-			}
-			_ = w.Write([]string{q.From, q.To, g.Street, g.StreetName, strconv.Itoa(g.Placements), in.Key, in.Name.Zh, in.Name.En,
-				strconv.Itoa(in.Numerator), strconv.Itoa(in.Denominator), val})
+	name := "kpis-" + r.From + "-" + r.To
+	if key := c.Query("key"); key != "" {
+		if !slices.Contains(engine.KPIKeys, key) {
+			return invalid("key", "is not a KPI")
 		}
-	}
-	w.Flush()
-	name := "kpis-" + q.From + "-" + q.To
-	if key != "" {
-		name += "-" + key
+		one := *r
+		only := func(g engine.KPIGroup) engine.KPIGroup {
+			g.Indicators = slices.DeleteFunc(slices.Clone(g.Indicators), func(in engine.Indicator) bool { return in.Key != key })
+			return g
+		}
+		one.District = only(r.District)
+		one.Streets = make([]engine.KPIGroup, len(r.Streets))
+		for i, g := range r.Streets {
+			one.Streets[i] = only(g)
+		}
+		r, name = &one, name+"-"+key
 	}
 	c.Header("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", append([]byte("\ufeff"), kpiCSV(r)...))
 	return nil
 }

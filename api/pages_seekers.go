@@ -400,6 +400,8 @@ type matchesData struct {
 	Factors        []string
 	Weights        map[string]int
 	LinkPosts      bool
+	CanRefer       bool              // the user may refer this seeker (posts only)
+	Referred       map[string]string // post id → status of the seeker's referral to it
 }
 
 type ruleCount struct {
@@ -440,6 +442,14 @@ func (st *site) seekerMatches(c *gin.Context) error {
 	u := pageUser(c)
 	d := matchesData{SeekerID: id, Name: name, Type: typName, Res: res, Rules: ruleCounts(res.Excluded),
 		Factors: factorNames, Weights: factorWeights, LinkPosts: roles(engine.RoleCounsellor).allows(u)}
+	if typ == engine.KindPost && d.LinkPosts {
+		info, _ := st.matcher.Seeker(id)
+		d.CanRefer = canReferSeeker(u, &engine.Seeker{Meta: engine.Meta{ID: id}, Street: info.Street}) == nil
+		d.Referred = map[string]string{}
+		for _, r := range st.svc.Referrals(func(r *engine.Referral) bool { return r.SeekerID == id }) {
+			d.Referred[r.PostID] = r.Status
+		}
+	}
 	titleID := "matches.titlePosts"
 	if typ == engine.KindClass {
 		titleID = "matches.titleClasses"

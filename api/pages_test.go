@@ -126,6 +126,10 @@ func TestPageRoles(t *testing.T) {
 		{"trainee-x", "/employers/e-1/quota", http.StatusForbidden},
 		{"couns-h", "/employers/e-1/quota", http.StatusOK},
 		{"couns-h", "/reports/kpis.csv", http.StatusOK},
+		{"emp1", "/followups", http.StatusForbidden},
+		{"emp1", "/seekers/s-x/referrals", http.StatusForbidden},
+		{"trainee-x", "/referrals", http.StatusForbidden},
+		{"couns-h", "/seekers/s-x/referrals", http.StatusNotFound},
 		{"couns-x", "/seekers/s-x", http.StatusOK},
 		{"couns-x", "/seekers/s-x/edit", http.StatusOK},
 		{"couns-x", "/seekers/s-h", http.StatusNotFound},
@@ -281,8 +285,8 @@ func TestPagesRender(t *testing.T) {
 	trainingWorld(t)
 	pages := map[string][]string{
 		"":          {"/login", "/settings"},
-		"couns-x":   {"/", "/seekers", "/seekers?q=测试&status=seeking", "/seekers/s-x", "/seekers/s-x/edit", "/seekers/s-x/matches", "/seekers/s-x/matches?type=classes", "/seekers/s-x/gaps", "/posts", "/posts/p-1", "/posts/p-1/candidates", "/settings", "/seekers/s-x/courses", "/inbox", "/reports/kpis", "/reports/kpis?street=xujiahui", "/employers/e-2/quota"},
-		"emp1":      {"/", "/posts", "/posts/new", "/posts/p-1", "/posts/p-1/edit", "/posts/p-1/candidates", "/employers/e-1/quota", "/employers/e-1/quota?year=2024"},
+		"couns-x":   {"/", "/seekers", "/seekers?q=测试&status=seeking", "/seekers/s-x", "/seekers/s-x/edit", "/seekers/s-x/matches", "/seekers/s-x/matches?type=classes", "/seekers/s-x/gaps", "/posts", "/posts/p-1", "/posts/p-1/candidates", "/settings", "/seekers/s-x/courses", "/inbox", "/reports/kpis", "/reports/kpis?street=xujiahui", "/employers/e-2/quota", "/followups", "/seekers/s-x/referrals"},
+		"emp1":      {"/", "/posts", "/posts/new", "/posts/p-1", "/posts/p-1/edit", "/posts/p-1/candidates", "/employers/e-1/quota", "/employers/e-1/quota?year=2024", "/referrals"},
 		"trainee-x": {"/", "/seekers/s-x", "/seekers/s-x/matches", "/seekers/s-x/gaps", "/seekers/s-x/courses"},
 		"prov1":     {"/"},
 		"admin":     {"/", "/admin/users", "/admin/users/new", "/admin/users/u-cx", "/admin/skills", "/admin/skills/data-entry", "/admin/audit", "/admin/schedules", "/seekers", "/posts/new", "/inbox", "/seekers/s-none"},
@@ -535,7 +539,7 @@ func TestQuotaPage(t *testing.T) {
 			t.Errorf("the worked calculation lacks %q", why.Zh)
 		}
 	}
-	if res, _ := newBrowser(t, "").login("emp1").get("/employers/e-1/quota?year=1999"); res.StatusCode != http.StatusNotFound {
+	if res, _ := newBrowser(t, "").login("emp1").get("/employers/e-1/quota?year=2010"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("a year without a policy: %d", res.StatusCode)
 	}
 }
@@ -558,10 +562,73 @@ func TestKPIPage(t *testing.T) {
 		t.Fatalf("csv: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBody, "\ufeff"))).ReadAll()
-	if err != nil || len(rows) != 1+1+len(engine.StreetCodes) || rows[1][5] != "employmentQ2" {
+	if err != nil || len(rows) != 1+1+len(engine.StreetCodes) || rows[1][4] != "employmentQ2" {
 		t.Errorf("csv rows %d (%v): %v", len(rows), err, rows[:min(2, len(rows))])
 	}
 	if res, body := b.get("/reports/kpis?from=2026-12-31&to=2026-01-01"); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="f-to-error"`) {
 		t.Errorf("a period that ends before it starts: %d", res.StatusCode)
+	}
+}
+
+func TestReferralPages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sk := testSeeker("s-pg", "xujiahui", 77)
+	p := testPost("p-pg", "e-1", "页面推荐测试岗位 Referral page post")
+	p.Site.Lat, p.Site.Lon = sk.Home.Lat, sk.Home.Lon // the nearest post: first among equal scores
+	if err := shared.svc.Create(ctx, engine.KindSeeker, sk); err != nil {
+		t.Fatal(err)
+	}
+	if err := shared.svc.Create(ctx, engine.KindPost, p); err != nil {
+		t.Fatal(err)
+	}
+	couns := newBrowser(t, "").login("couns-x")
+	_, body := couns.get("/seekers/s-pg/matches")
+	if !strings.Contains(body, `action="/seekers/s-pg/refer"`) || !strings.Contains(body, `name="postId" value="p-pg"`) {
+		t.Fatal("the matches page offers no referral to p-pg")
+	}
+	if res, _ := couns.do("POST", "/seekers/s-pg/refer", url.Values{"postId": {"p-pg"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("refer without a CSRF token: %d", res.StatusCode)
+	}
+	res, _ := couns.post("/seekers/s-pg/matches", "/seekers/s-pg/refer", url.Values{"postId": {"p-pg"}})
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/seekers/s-pg/referrals?done=referred") {
+		t.Fatalf("refer: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res, _ := newBrowser(t, "").login("couns-h").post("/", "/seekers/s-pg/refer", url.Values{"postId": {"p-pg"}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another street's counsellor refers: %d", res.StatusCode)
+	}
+
+	emp := newBrowser(t, "").login("emp1")
+	_, body = emp.get("/referrals")
+	if !strings.Contains(body, "页面推荐测试岗位") || strings.Contains(body, sk.Name) || strings.Contains(body, "s-pg") {
+		t.Fatal("the employer's referral is missing or not anonymous")
+	}
+	id := regexp.MustCompile(`action="/referrals/([^"/]+)/move"`).FindStringSubmatch(body)
+	if id == nil {
+		t.Fatal("no move form")
+	}
+	if strings.Contains(body, `value="withdrawn"`) {
+		t.Error("an employer is offered a withdrawal")
+	}
+	if res, _ := newBrowser(t, "").login("emp2").post("/", "/referrals/"+id[1]+"/move", url.Values{"status": {"interviewing"}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another employer moves the referral: %d", res.StatusCode)
+	}
+	if res, _ := emp.post("/referrals", "/referrals/"+id[1]+"/move", url.Values{"status": {"withdrawn"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("the employer withdraws: %d", res.StatusCode)
+	}
+	res, _ = emp.post("/referrals", "/referrals/"+id[1]+"/move", url.Values{"status": {"interviewing"}, "note": {"周三面试"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("move to interviewing: %d", res.StatusCode)
+	}
+	res, body = emp.post("/referrals", "/referrals/"+id[1]+"/move", url.Values{"status": {"hired"}, "start": {"someday"}})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="f-`+id[1]+`-start-error"`) {
+		t.Errorf("a hire without a start date: %d, message beside the field: %v", res.StatusCode, strings.Contains(body, "-start-error"))
+	}
+	_, body = couns.get("/seekers/s-pg/referrals")
+	if !strings.Contains(body, "面试中") || !strings.Contains(body, "周三面试") {
+		t.Error("the counsellor does not see the employer's move")
+	}
+	if res, _ := newBrowser(t, "").login("couns-x").get("/followups"); res.StatusCode != http.StatusOK {
+		t.Errorf("follow-up worklist: %d", res.StatusCode)
 	}
 }

@@ -18,9 +18,7 @@ import (
 // kpis answers the outcome report (DESIGN §8) of ?from=&to= (default: this
 // year so far) and optional ?street=, as JSON or, with ?format=csv, as CSV.
 func (s *Server) kpis(c *gin.Context) {
-	now := s.clock.Now().In(engine.Shanghai)
-	q := engine.KPIQuery{From: c.DefaultQuery("from", fmt.Sprintf("%d-01-01", now.Year())),
-		To: c.DefaultQuery("to", now.Format(time.DateOnly)), Street: c.Query("street")}
+	q := s.kpiQuery(c)
 	format := c.DefaultQuery("format", "json")
 	if format != "json" && format != "csv" {
 		fail(c, invalid("format", "must be json or csv"))
@@ -37,6 +35,14 @@ func (s *Server) kpis(c *gin.Context) {
 	}
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="kpis-%s-%s.csv"`, rep.From, rep.To))
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", kpiCSV(rep))
+}
+
+// kpiQuery reads a report's ?from=&to= (default: this year so far) and ?street=;
+// the API and the dashboard page share it.
+func (s *Server) kpiQuery(c *gin.Context) engine.KPIQuery {
+	now := s.clock.Now().In(engine.Shanghai)
+	return engine.KPIQuery{From: c.DefaultQuery("from", fmt.Sprintf("%d-01-01", now.Year())),
+		To: c.DefaultQuery("to", now.Format(time.DateOnly)), Street: c.Query("street")}
 }
 
 // kpiCSV writes one row per group and indicator: the district first (street
@@ -84,14 +90,10 @@ func (s *Server) employerQuota(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	year := 0
-	if v := c.Query("year"); v != "" {
-		y, err := strconv.Atoi(v)
-		if err != nil || y < 2000 || y > 2100 {
-			fail(c, invalid("year", "must be a year from 2000 to 2100"))
-			return
-		}
-		year = y
+	year, err := quotaYear(c)
+	if err != nil {
+		fail(c, err)
+		return
 	}
 	q, err := s.svc.Quota(id, year)
 	if err != nil {
@@ -99,4 +101,17 @@ func (s *Server) employerQuota(c *gin.Context) {
 		return
 	}
 	ok(c, q)
+}
+
+// quotaYear reads ?year= (0, this year, when absent); the API and the quota page share it.
+func quotaYear(c *gin.Context) (int, error) {
+	v := c.Query("year")
+	if v == "" {
+		return 0, nil
+	}
+	y, err := strconv.Atoi(v)
+	if err != nil || y < 2000 || y > 2100 {
+		return 0, invalid("year", "must be a year from 2000 to 2100")
+	}
+	return y, nil
 }
