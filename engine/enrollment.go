@@ -37,20 +37,20 @@ type Enrollment struct {
 	StatusAt   time.Time       `json:"statusAt" bson:"statusAt"`
 	OutcomeAt  *time.Time      `json:"outcomeAt,omitempty" bson:"outcomeAt,omitempty"`
 	EnrolledBy string          `json:"enrolledBy,omitempty" bson:"enrolledBy,omitempty"`
-	Log        []ProgressEvent `json:"log" bson:"log"`
+	Log        []ProgressEvent `json:"log" bson:"-"` // stored by the store in a compact form
 }
 
 // ProgressEvent is what one xAPI statement says about one module, kept in the
-// enrollment's log (short BSON names: an enrollment may hold hundreds).
+// enrollment's log.
 type ProgressEvent struct {
-	Statement string    `json:"statement" bson:"st"`
-	Module    string    `json:"module" bson:"m"`
-	Verb      string    `json:"verb" bson:"v"`
-	Progress  *int      `json:"progress,omitempty" bson:"p,omitempty"`
-	Completed bool      `json:"completed,omitempty" bson:"c,omitempty"`
-	Success   *bool     `json:"success,omitempty" bson:"ok,omitempty"`
-	Score     *float64  `json:"score,omitempty" bson:"s,omitempty"`
-	At        time.Time `json:"at" bson:"t"`
+	Statement string    `json:"statement"`
+	Module    string    `json:"module"`
+	Verb      string    `json:"verb"`
+	Progress  *int      `json:"progress,omitempty"`
+	Completed bool      `json:"completed,omitempty"`
+	Success   *bool     `json:"success,omitempty"`
+	Score     *float64  `json:"score,omitempty"`
+	At        time.Time `json:"at"`
 }
 
 // ModuleProgress is a trainee's state in one module: the highest progress
@@ -66,7 +66,8 @@ type ModuleProgress struct {
 type Progress struct {
 	Modules map[string]ModuleProgress `json:"modules"`
 	// Progress is the mean progress over the required modules (all modules
-	// when none is required): Moodle's completed ÷ tracked rule.
+	// when none is required): Moodle's completed ÷ tracked rule, rounded down
+	// to one decimal.
 	Progress float64 `json:"progress"`
 	// Score is the mean of the best scores of the modules that reported one.
 	Score        *float64   `json:"score,omitempty"`
@@ -81,41 +82,61 @@ type Progress struct {
 // of the events does not matter.
 func Fold(log []ProgressEvent, c *Class) Progress {
 	p := Progress{Modules: make(map[string]ModuleProgress, len(c.Modules))}
-	known := make(map[string]bool, len(c.Modules))
-	for _, m := range c.Modules {
-		known[m.ID] = true
-	}
 	seen := make(map[string]bool, len(log))
-	var last time.Time
 	for _, ev := range log {
-		if seen[ev.Statement] {
-			continue
+		if !seen[ev.Statement] {
+			seen[ev.Statement] = true
+			p.apply(ev, c)
 		}
-		seen[ev.Statement] = true
-		p.Statements++
-		if ev.At.After(last) {
-			last = ev.At
-		}
-		if !known[ev.Module] {
-			continue
-		}
-		mp := p.Modules[ev.Module]
-		if ev.Progress != nil {
-			mp.Progress = max(mp.Progress, min(max(*ev.Progress, 0), 100))
-		}
-		if ev.Completed || mp.Progress == 100 {
-			mp.Completed = true
-			mp.Progress = 100
-		}
-		if ev.Score != nil && (mp.Score == nil || *ev.Score > *mp.Score) {
-			s := *ev.Score
-			mp.Score = &s
-		}
-		p.Modules[ev.Module] = mp
 	}
-	if !last.IsZero() {
-		p.LastActivity = &last
+	p.summarize(c)
+	return p
+}
+
+// Add is Fold of the log that gave p plus new events: what the in-memory
+// roster does with the events a request appended, without the whole log.
+func (p Progress) Add(events []ProgressEvent, c *Class) Progress {
+	mods := make(map[string]ModuleProgress, len(c.Modules))
+	for k, v := range p.Modules {
+		mods[k] = v
 	}
+	p.Modules = mods
+	for _, ev := range events {
+		p.apply(ev, c)
+	}
+	p.summarize(c)
+	return p
+}
+
+// apply counts one statement's event.
+func (p *Progress) apply(ev ProgressEvent, c *Class) {
+	p.Statements++
+	if p.LastActivity == nil || ev.At.After(*p.LastActivity) {
+		at := ev.At
+		p.LastActivity = &at
+	}
+	if !slices.ContainsFunc(c.Modules, func(m Module) bool { return m.ID == ev.Module }) {
+		return
+	}
+	mp := p.Modules[ev.Module]
+	if ev.Progress != nil {
+		mp.Progress = max(mp.Progress, min(max(*ev.Progress, 0), 100))
+	}
+	if ev.Completed || mp.Progress == 100 {
+		mp.Completed = true
+		mp.Progress = 100
+	}
+	if ev.Score != nil && (mp.Score == nil || *ev.Score > *mp.Score) {
+		s := *ev.Score
+		mp.Score = &s
+	}
+	p.Modules[ev.Module] = mp
+}
+
+// summarize computes the overall progress (rounded down to one decimal, so
+// 79.96 never shows as a completed 80; the minimum is a whole number, so the
+// comparison with it is the same), the score and the next module.
+func (p *Progress) summarize(c *Class) {
 	tracked := 0
 	hasRequired := slices.ContainsFunc(c.Modules, func(m Module) bool { return m.Required })
 	sum, scored, scoreSum := 0, 0, 0.0
@@ -131,15 +152,15 @@ func Fold(log []ProgressEvent, c *Class) Progress {
 		tracked++
 		sum += mp.Progress
 	}
+	p.Progress, p.Score = 0, nil
 	if tracked > 0 {
-		p.Progress = float64(sum) / float64(tracked)
+		p.Progress = math.Floor(float64(sum)*10/float64(tracked)) / 10
 	}
 	if scored > 0 {
 		s := scoreSum / float64(scored)
 		p.Score = &s
 	}
 	p.Next = nextModule(c, p.Modules)
-	return p
 }
 
 func nextModule(c *Class, mods map[string]ModuleProgress) *Module {
@@ -216,11 +237,9 @@ type EnrollmentView struct {
 	Progress
 }
 
-// View folds the enrollment against its class for display. Progress is
-// rounded down to one decimal, so 79.96 never shows as a completed 80.
+// View folds the enrollment against its class for display.
 func (e *Enrollment) View(c *Class) *EnrollmentView {
 	p := Fold(e.Log, c)
-	p.Progress = math.Floor(p.Progress*10) / 10
 	return &EnrollmentView{Meta: e.Meta, SeekerID: e.SeekerID, ClassID: e.ClassID, ClassTitle: c.Title,
 		Status: e.Status, StatusAt: e.StatusAt, OutcomeAt: e.OutcomeAt, EnrolledBy: e.EnrolledBy, Progress: p}
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"reflect"
 	"testing"
 	"time"
 )
@@ -39,8 +40,8 @@ func TestFold(t *testing.T) {
 		{"progress only grows", []ProgressEvent{ev("a", "m1", "progressed", 60, -1, t0), ev("b", "m1", "progressed", 30, -1, t0)}, 20, -1, "m1", nil},
 		{"completed is 100", []ProgressEvent{ev("a", "m1", "completed", -1, -1, t0), ev("b", "m2", "progressed", 50, -1, t0)}, 50, -1, "m2", []string{"m1"}},
 		{"optional module not tracked", []ProgressEvent{ev("a", "opt", "completed", -1, -1, t0)}, 0, -1, "m1", []string{"opt"}},
-		{"best score, mean over scored modules", []ProgressEvent{ev("a", "m1", "failed", -1, 0.4, t0), ev("b", "m1", "passed", -1, 0.7, t0), ev("c", "exam", "passed", -1, 0.9, t0)}, 200.0 / 3, 0.8, "m2", []string{"m1", "exam"}},
-		{"progress 100 completes", []ProgressEvent{ev("a", "m1", "progressed", 100, -1, t0)}, 100.0 / 3, -1, "m2", []string{"m1"}},
+		{"best score, mean over scored modules", []ProgressEvent{ev("a", "m1", "failed", -1, 0.4, t0), ev("b", "m1", "passed", -1, 0.7, t0), ev("c", "exam", "passed", -1, 0.9, t0)}, 66.6, 0.8, "m2", []string{"m1", "exam"}},
+		{"progress 100 completes", []ProgressEvent{ev("a", "m1", "progressed", 100, -1, t0)}, 33.3, -1, "m2", []string{"m1"}},
 		{"a statement counts once", []ProgressEvent{ev("a", "m1", "progressed", 90, -1, t0), ev("a", "m1", "progressed", 90, -1, t0)}, 30, -1, "m1", nil},
 		{"unknown module ignored", []ProgressEvent{ev("a", "gone", "completed", -1, 1, t0)}, 0, -1, "m1", nil},
 		{"all done", []ProgressEvent{ev("a", "m1", "completed", -1, -1, t0), ev("b", "m2", "completed", -1, -1, t0), ev("c", "exam", "passed", -1, 0.6, t0), ev("d", "opt", "progressed", 10, -1, t0)}, 100, 0.6, "opt", []string{"m1", "m2", "exam"}},
@@ -67,6 +68,18 @@ func TestFold(t *testing.T) {
 			}
 			if len(tt.log) > 0 && (p.LastActivity == nil || !p.LastActivity.Equal(t0)) {
 				t.Errorf("last activity %v", p.LastActivity)
+			}
+			// Adding the events one at a time to what came before gives the same.
+			inc := Fold(nil, c)
+			seen := map[string]bool{}
+			for _, e := range tt.log {
+				if !seen[e.Statement] {
+					seen[e.Statement] = true
+					inc = inc.Add([]ProgressEvent{e}, c)
+				}
+			}
+			if !reflect.DeepEqual(inc, p) {
+				t.Errorf("Add one by one = %+v, Fold = %+v", inc, p)
 			}
 		})
 	}

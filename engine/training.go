@@ -22,16 +22,15 @@ type TrainingStore interface {
 	ClaimSeat(ctx context.Context, classID string) (*Class, error)
 	// ReleaseSeat gives a seat back and returns the class after it.
 	ReleaseSeat(ctx context.Context, classID string) (*Class, error)
-	// AppendProgress appends events to an enrollment's log in one atomic
-	// update (a $push) with the next rev, and returns the enrollment after it.
-	AppendProgress(ctx context.Context, enrollmentID string, events []ProgressEvent) (*Enrollment, error)
+	// AppendProgress appends events to enrollments' logs, each in one atomic
+	// update (a $push) with a new rev, and returns the revs by enrollment id.
+	AppendProgress(ctx context.Context, appends map[string][]ProgressEvent) (map[string]int64, error)
 	// SetEnrollmentStatus sets an enrollment's status and statusAt (and
 	// outcomeAt for a final status) with the next rev; its log is untouched.
 	SetEnrollmentStatus(ctx context.Context, id, status string, at time.Time) (*Enrollment, error)
-	// KnownStatements says which of the statement ids are already stored.
-	KnownStatements(ctx context.Context, ids []string) (map[string]bool, error)
-	// PutStatements stores statements; one whose id is stored already is left as it was.
-	PutStatements(ctx context.Context, sts []*Statement) error
+	// PutStatements stores statements and returns the ids that were stored
+	// already; those are left as they were.
+	PutStatements(ctx context.Context, sts []*Statement) (map[string]bool, error)
 	// GetStatement loads a statement; ENOTFOUND when absent.
 	GetStatement(ctx context.Context, id string) (*Statement, error)
 	// PutInbox stores an inbox item with the next rev; false when its id is stored already.
@@ -91,6 +90,18 @@ func (t *training) pairLock(seekerID, classID string) *sync.Mutex {
 	h.Write([]byte{0})
 	h.Write([]byte(classID))
 	return &t.locks[h.Sum32()%uint32(len(t.locks))]
+}
+
+// byIDCopy returns a copy of an enrollment's view, for a writer to change.
+func (t *training) byIDCopy(id string) (*EnrollmentView, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	v, ok := t.byID[id]
+	if !ok {
+		return nil, false
+	}
+	cp := *v
+	return &cp, true
 }
 
 // enrollmentOf finds a seeker's enrollment in a class.
@@ -326,8 +337,8 @@ type StatementsResult struct {
 // RecordStatements checks parsed statements against the store (class,
 // module, the actor's enrollment), lets allow refuse any of them (the
 // caller's policy, asked once the class is known), and then records the new
-// ones: each enrollment's events appended in one atomic update, then the
-// statements stored. A statement whose id is stored already is a repeat and
+// ones: the statements stored, then each enrollment's events appended in one
+// atomic update. A statement whose id is stored already is a repeat and
 // changes nothing. When any statement is refused, nothing is written.
 func (s *Service) RecordStatements(ctx context.Context, sts []*Statement, by string, allow func(*Statement) error) (*StatementsResult, error) {
 	var p Problems
@@ -375,49 +386,72 @@ func (s *Service) RecordStatements(ctx context.Context, sts []*Statement, by str
 	}
 
 	res := &StatementsResult{IDs: make([]string, len(sts))}
-	ids := make([]string, 0, len(first))
+	var fresh []*Statement
 	for i, st := range sts {
 		res.IDs[i] = st.ID
 		if first[st.ID] == i {
-			ids = append(ids, st.ID)
+			fresh = append(fresh, st)
+		} else {
+			res.Repeated++
 		}
 	}
-	known, err := s.Store.KnownStatements(ctx, ids)
+	// Statements first, then their events: the statements' unique ids tell
+	// the repeats in the same round trip. A repeat whose event is missing
+	// from its enrollment's log (a crash came between the two writes, or the
+	// same statement is being sent at this moment) gets it appended now;
+	// Fold counts a statement once however often it is in the log.
+	repeats, err := s.Store.PutStatements(ctx, fresh)
 	if err != nil {
 		return nil, err
 	}
-	var fresh []*Statement
 	events := map[string][]ProgressEvent{}
-	var order []string
-	for i, st := range sts {
-		if first[st.ID] != i || known[st.ID] {
-			res.Repeated++
-			continue
+	logged := map[string]map[string]bool{} // enrollment → statement ids in its log, loaded for repeats only
+	for _, st := range fresh {
+		if repeats[st.ID] {
+			stored, err := s.Store.GetStatement(ctx, st.ID)
+			if err != nil {
+				return nil, err
+			}
+			if stored.EnrollmentID != st.EnrollmentID || stored.Raw != st.Raw {
+				res.Repeated++ // another statement under this id: the stored one stands
+				continue
+			}
+			ids, ok := logged[st.EnrollmentID]
+			if !ok {
+				var e Enrollment
+				if err := s.Store.Get(ctx, KindEnrollment, st.EnrollmentID, &e); err != nil {
+					return nil, err
+				}
+				ids = make(map[string]bool, len(e.Log))
+				for _, ev := range e.Log {
+					ids[ev.Statement] = true
+				}
+				logged[st.EnrollmentID] = ids
+			}
+			if ids[st.ID] {
+				res.Repeated++
+				continue
+			}
 		}
-		fresh = append(fresh, st)
-		if _, ok := events[st.EnrollmentID]; !ok {
-			order = append(order, st.EnrollmentID)
-		}
+		res.Stored++
 		events[st.EnrollmentID] = append(events[st.EnrollmentID], st.Event())
 	}
-	// Events first, statements second: a crash in between leaves statements
-	// that look new to a retry, which appends them again, and Fold counts a
-	// statement once. The other order could lose the progress for good.
-	for _, id := range order {
-		e, err := s.Store.AppendProgress(ctx, id, events[id])
-		if err != nil {
-			return nil, err
-		}
-		c, err := cc.get(ctx, e.ClassID)
-		if err != nil {
-			return nil, err
-		}
-		s.training.putEnrollment(e.View(c))
-	}
-	if err := s.Store.PutStatements(ctx, fresh); err != nil {
+	revs, err := s.Store.AppendProgress(ctx, events)
+	if err != nil {
 		return nil, err
 	}
-	res.Stored = len(fresh)
+	now := s.Clock.Now().UTC().Truncate(time.Millisecond)
+	for id, evs := range events {
+		if v, ok := s.training.byIDCopy(id); ok {
+			c, err := cc.get(ctx, v.ClassID)
+			if err != nil {
+				return nil, err
+			}
+			v.Progress = v.Progress.Add(evs, c)
+			v.Rev, v.UpdatedAt = revs[id], now
+			s.training.putEnrollment(v)
+		}
+	}
 	return res, nil
 }
 

@@ -33,6 +33,9 @@ func (s *Store) Get(ctx context.Context, kind engine.Kind, id string, r engine.R
 
 // decode reads one document into r, decrypting a seeker's sensitive fields.
 func (s *Store) decode(decode func(any) error, r engine.Record) error {
+	if e, ok := r.(*engine.Enrollment); ok {
+		return decodeEnrollment(decode, e)
+	}
 	sk, ok := r.(*engine.Seeker)
 	if !ok {
 		return decode(r)
@@ -44,10 +47,14 @@ func (s *Store) decode(decode func(any) error, r engine.Record) error {
 	return s.openSeeker(d)
 }
 
-// document is what is written for r: the record itself, or a seeker sealed.
+// document is what is written for r: the record itself, a seeker sealed, or
+// an enrollment with its log compacted.
 func (s *Store) document(r engine.Record) any {
 	if sk, ok := r.(*engine.Seeker); ok {
 		return s.sealSeeker(sk)
+	}
+	if e, ok := r.(*engine.Enrollment); ok {
+		return enrollmentDocument(e)
 	}
 	return r
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +24,99 @@ import (
 // lease expired. Every client of an embedded FerretDB is in this process, and
 // this lock is shared by all the Stores in it (tests open several).
 var conditional sync.Mutex
+
+// enrollmentDoc is an enrollment as stored: its log as one string per event
+// ("statement|module|verb|progress|completed|success|score|unix ms"). FerretDB
+// decodes and rewrites the whole document on every $push, and strings cost
+// it a fraction of what subdocuments do, so appends stay cheap as logs grow.
+type enrollmentDoc struct {
+	*engine.Enrollment `bson:",inline"`
+	Log                []string `bson:"log"`
+}
+
+func enrollmentDocument(e *engine.Enrollment) *enrollmentDoc {
+	d := &enrollmentDoc{Enrollment: e, Log: make([]string, len(e.Log))}
+	for i, ev := range e.Log {
+		d.Log[i] = encodeEvent(ev)
+	}
+	return d
+}
+
+func decodeEnrollment(decode func(any) error, e *engine.Enrollment) error {
+	d := &enrollmentDoc{Enrollment: e}
+	if err := decode(d); err != nil {
+		return err
+	}
+	e.Log = make([]engine.ProgressEvent, 0, len(d.Log))
+	for _, line := range d.Log {
+		ev, err := decodeEvent(line)
+		if err != nil {
+			return fmt.Errorf("enrollment %s: %w", e.ID, err)
+		}
+		e.Log = append(e.Log, ev)
+	}
+	return nil
+}
+
+func encodeEvent(ev engine.ProgressEvent) string {
+	var b strings.Builder
+	b.WriteString(ev.Statement)
+	b.WriteByte('|')
+	b.WriteString(ev.Module)
+	b.WriteByte('|')
+	b.WriteString(ev.Verb)
+	b.WriteByte('|')
+	if ev.Progress != nil {
+		b.WriteString(strconv.Itoa(*ev.Progress))
+	}
+	b.WriteByte('|')
+	if ev.Completed {
+		b.WriteByte('1')
+	}
+	b.WriteByte('|')
+	if ev.Success != nil {
+		b.WriteString(map[bool]string{true: "1", false: "0"}[*ev.Success])
+	}
+	b.WriteByte('|')
+	if ev.Score != nil {
+		b.WriteString(strconv.FormatFloat(*ev.Score, 'g', -1, 64))
+	}
+	b.WriteByte('|')
+	b.WriteString(strconv.FormatInt(ev.At.UnixMilli(), 10))
+	return b.String()
+}
+
+func decodeEvent(line string) (engine.ProgressEvent, error) {
+	f := strings.Split(line, "|")
+	if len(f) != 8 {
+		return engine.ProgressEvent{}, fmt.Errorf("malformed progress event %q", line)
+	}
+	ev := engine.ProgressEvent{Statement: f[0], Module: f[1], Verb: f[2], Completed: f[4] == "1"}
+	if f[3] != "" {
+		p, err := strconv.Atoi(f[3])
+		if err != nil {
+			return ev, fmt.Errorf("progress event %q: %w", line, err)
+		}
+		ev.Progress = &p
+	}
+	if f[5] != "" {
+		ok := f[5] == "1"
+		ev.Success = &ok
+	}
+	if f[6] != "" {
+		sc, err := strconv.ParseFloat(f[6], 64)
+		if err != nil {
+			return ev, fmt.Errorf("progress event %q: %w", line, err)
+		}
+		ev.Score = &sc
+	}
+	ms, err := strconv.ParseInt(f[7], 10, 64)
+	if err != nil {
+		return ev, fmt.Errorf("progress event %q: %w", line, err)
+	}
+	ev.At = time.UnixMilli(ms).UTC()
+	return ev, nil
+}
 
 // trainingIndexes are the indexes of the training and scheduling collections.
 // On FerretDB they only enforce uniqueness; on MongoDB they also serve the
@@ -105,9 +201,9 @@ func (s *Store) ReleaseSeat(ctx context.Context, classID string) (*engine.Class,
 	return &out, nil
 }
 
-// updateEnrollment $sets fields (and $pushes, when push is not nil) on one
-// enrollment by _id with the next rev, and returns the enrollment after it.
-func (s *Store) updateEnrollment(ctx context.Context, id string, set, push bson.D) (*engine.Enrollment, error) {
+// updateEnrollment $sets fields on one enrollment by _id with the next rev,
+// and returns the enrollment after it.
+func (s *Store) updateEnrollment(ctx context.Context, id string, set bson.D) (*engine.Enrollment, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	rev, err := s.nextRev(ctx)
@@ -115,31 +211,74 @@ func (s *Store) updateEnrollment(ctx context.Context, id string, set, push bson.
 		return nil, err
 	}
 	update := bson.D{{Key: "$set", Value: append(bson.D{{Key: "rev", Value: rev}, {Key: "updatedAt", Value: s.now()}}, set...)}}
-	if push != nil {
-		update = append(update, bson.E{Key: "$push", Value: push})
-	}
 	var out engine.Enrollment
-	err = s.db.Collection(collections[engine.KindEnrollment]).FindOneAndUpdate(ctx,
+	err = decodeEnrollment(s.db.Collection(collections[engine.KindEnrollment]).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: id}}, update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After),
-	).Decode(&out)
+	).Decode, &out)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, notFound(engine.KindEnrollment, id)
 	}
 	return &out, err
 }
 
-// AppendProgress $pushes events onto an enrollment's log: one atomic update
-// by _id, so concurrent statements for one enrollment never lose each other.
-func (s *Store) AppendProgress(ctx context.Context, id string, events []engine.ProgressEvent) (*engine.Enrollment, error) {
-	for i := range events {
-		events[i].At = dbTime(events[i].At)
+// AppendProgress $pushes each enrollment's events onto its log: one update
+// by _id per enrollment, atomic on its own, so concurrent statements never
+// lose each other. The revs come from one counter update and the updates go
+// in one unordered bulk write, so a batch of statements costs three round
+// trips however many trainees it names. It returns each enrollment's new rev.
+func (s *Store) AppendProgress(ctx context.Context, appends map[string][]engine.ProgressEvent) (map[string]int64, error) {
+	if len(appends) == 0 {
+		return map[string]int64{}, nil
 	}
-	e, err := s.updateEnrollment(ctx, id, nil, bson.D{{Key: "log", Value: bson.D{{Key: "$each", Value: events}}}})
+	ids := make([]string, 0, len(appends))
+	for id := range appends {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	first, err := s.takeRevs(ctx, len(ids))
 	if err != nil {
-		return nil, fmt.Errorf("append progress to %s: %w", id, err)
+		return nil, fmt.Errorf("append progress: %w", err)
 	}
-	return e, nil
+	now := s.now()
+	revs := make(map[string]int64, len(ids))
+	models := make([]mongo.WriteModel, len(ids))
+	for i, id := range ids {
+		lines := make([]string, len(appends[id]))
+		for k, ev := range appends[id] {
+			lines[k] = encodeEvent(ev)
+		}
+		revs[id] = first + int64(i)
+		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}).SetUpdate(bson.D{
+			{Key: "$push", Value: bson.D{{Key: "log", Value: bson.D{{Key: "$each", Value: lines}}}}},
+			{Key: "$set", Value: bson.D{{Key: "rev", Value: revs[id]}, {Key: "updatedAt", Value: now}}}})
+	}
+	res, err := s.db.Collection(collections[engine.KindEnrollment]).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	if err != nil {
+		return nil, fmt.Errorf("append progress: %w", err)
+	}
+	if int(res.MatchedCount) != len(ids) {
+		return nil, engine.Errorf(engine.ENOTFOUND, "append progress: %d of %d enrollments not found", len(ids)-int(res.MatchedCount), len(ids))
+	}
+	return revs, nil
+}
+
+// takeRevs takes n consecutive revs from the counter and returns the first.
+func (s *Store) takeRevs(ctx context.Context, n int) (int64, error) {
+	var counter struct {
+		N int64 `bson:"n"`
+	}
+	err := s.db.Collection(collCounters).FindOneAndUpdate(ctx,
+		bson.D{{Key: "_id", Value: "rev"}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(n)}}}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After),
+	).Decode(&counter)
+	if err != nil {
+		return 0, fmt.Errorf("take %d revs: %w", n, err)
+	}
+	return counter.N - int64(n) + 1, nil
 }
 
 // SetEnrollmentStatus sets status and statusAt, and outcomeAt for a final status.
@@ -149,37 +288,20 @@ func (s *Store) SetEnrollmentStatus(ctx context.Context, id, status string, at t
 	if engine.Final(status) {
 		set = append(set, bson.E{Key: "outcomeAt", Value: at})
 	}
-	e, err := s.updateEnrollment(ctx, id, set, nil)
+	e, err := s.updateEnrollment(ctx, id, set)
 	if err != nil {
 		return nil, fmt.Errorf("set status of %s: %w", id, err)
 	}
 	return e, nil
 }
 
-// KnownStatements looks each id up by _id (FerretDB would scan for $in).
-func (s *Store) KnownStatements(ctx context.Context, ids []string) (map[string]bool, error) {
-	coll := s.db.Collection(collStatements)
-	known := make(map[string]bool)
-	for _, id := range ids {
-		var hit struct {
-			ID string `bson:"_id"`
-		}
-		err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Decode(&hit)
-		switch {
-		case err == nil:
-			known[id] = true
-		case !errors.Is(err, mongo.ErrNoDocuments):
-			return nil, fmt.Errorf("look up statement %s: %w", id, err)
-		}
-	}
-	return known, nil
-}
-
-// PutStatements inserts statements in one unordered batch; a statement whose
-// id is stored already (sent twice at once) is skipped.
-func (s *Store) PutStatements(ctx context.Context, sts []*engine.Statement) error {
+// PutStatements inserts statements in one unordered batch and returns the
+// ids that were stored already (a repeat, or the same statement sent twice
+// at once): the unique _id finds them, in the same round trip.
+func (s *Store) PutStatements(ctx context.Context, sts []*engine.Statement) (map[string]bool, error) {
+	repeats := map[string]bool{}
 	if len(sts) == 0 {
-		return nil
+		return repeats, nil
 	}
 	docs := make([]any, len(sts))
 	for i, st := range sts {
@@ -190,16 +312,17 @@ func (s *Store) PutStatements(ctx context.Context, sts []*engine.Statement) erro
 	var bulk mongo.BulkWriteException
 	if errors.As(err, &bulk) && bulk.WriteConcernError == nil {
 		for _, we := range bulk.WriteErrors {
-			if !mongo.IsDuplicateKeyError(we) {
-				return fmt.Errorf("store statements: %w", err)
+			if !mongo.IsDuplicateKeyError(we) && !isDuplicate(we) || we.Index < 0 || we.Index >= len(sts) {
+				return nil, fmt.Errorf("store statements: %w", err)
 			}
+			repeats[sts[we.Index].ID] = true
 		}
-		return nil
+		return repeats, nil
 	}
 	if err != nil {
-		return fmt.Errorf("store statements: %w", err)
+		return nil, fmt.Errorf("store statements: %w", err)
 	}
-	return nil
+	return repeats, nil
 }
 
 // GetStatement loads one statement.

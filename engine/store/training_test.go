@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -100,23 +101,35 @@ func TestEnrollmentLog(t *testing.T) {
 			defer wg.Done()
 			p := i
 			ev := engine.ProgressEvent{Statement: fmt.Sprintf("st-%d", i), Module: "m1", Verb: "progressed", Progress: &p, At: time.Now()}
-			if _, err := s.AppendProgress(ctx, "en-1", []engine.ProgressEvent{ev}); err != nil {
+			if _, err := s.AppendProgress(ctx, map[string][]engine.ProgressEvent{"en-1": {ev}}); err != nil {
 				t.Error(err)
 			}
 		}()
 	}
 	wg.Wait()
+	other := &engine.Enrollment{Meta: engine.Meta{ID: "en-3"}, SeekerID: "s2", ClassID: "c1", Status: engine.EnrollmentEnrolled, Log: []engine.ProgressEvent{}}
+	MustCreate(t, s, engine.KindEnrollment, other)
+	revs, err := s.AppendProgress(ctx, map[string][]engine.ProgressEvent{
+		"en-1": {{Statement: "x1", Module: "m1", Verb: "completed", At: time.Now()}},
+		"en-3": {{Statement: "x2", Module: "m1", Verb: "completed", At: time.Now()}, {Statement: "x3", Module: "m1", Verb: "passed", At: time.Now()}}})
+	if err != nil || revs["en-1"] <= other.Rev || revs["en-3"] <= other.Rev || revs["en-1"] == revs["en-3"] {
+		t.Fatalf("batch append: %v %v", revs, err)
+	}
+	var got3 engine.Enrollment
+	if err := s.Get(ctx, engine.KindEnrollment, "en-3", &got3); err != nil || len(got3.Log) != 2 || got3.Rev != revs["en-3"] {
+		t.Fatalf("en-3 after the batch: %+v %v", got3, err)
+	}
 	got, err := s.SetEnrollmentStatus(ctx, "en-1", engine.EnrollmentPassed, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Log) != 25 {
-		t.Fatalf("log has %d events after 25 concurrent appends", len(got.Log))
+	if len(got.Log) != 26 {
+		t.Fatalf("log has %d events after 25 concurrent appends and a batch", len(got.Log))
 	}
 	if got.Status != engine.EnrollmentPassed || got.OutcomeAt == nil || got.Rev <= e.Rev {
 		t.Fatalf("status write: %+v", got)
 	}
-	_, err = s.AppendProgress(ctx, "en-none", nil)
+	_, err = s.AppendProgress(ctx, map[string][]engine.ProgressEvent{"en-none": {{Statement: "y", Module: "m1", At: time.Now()}}})
 	wantCode(t, err, engine.ENOTFOUND)
 }
 
@@ -129,15 +142,16 @@ func TestStatementsAndInbox(t *testing.T) {
 		{ID: "a", SeekerID: "s1", ClassID: "c1", ModuleID: "m1", Verb: "progressed", Progress: &p, Raw: `{"x":1}`, Timestamp: time.Now(), Stored: time.Now()},
 		{ID: "b", SeekerID: "s1", ClassID: "c1", ModuleID: "m1", Verb: "completed", Raw: `{"x":2}`, Timestamp: time.Now(), Stored: time.Now()},
 	}
-	if err := s.PutStatements(ctx, sts); err != nil {
-		t.Fatal(err)
+	if repeats, err := s.PutStatements(ctx, sts); err != nil || len(repeats) != 0 {
+		t.Fatal(repeats, err)
 	}
-	if err := s.PutStatements(ctx, sts[:1]); err != nil {
-		t.Fatalf("a repeat must be skipped, got %v", err)
+	c := &engine.Statement{ID: "c", Raw: `{"x":3}`, Timestamp: time.Now(), Stored: time.Now()}
+	repeats, err := s.PutStatements(ctx, []*engine.Statement{sts[1], c, sts[0]})
+	if err != nil || len(repeats) != 2 || !repeats["a"] || !repeats["b"] {
+		t.Fatalf("repeats %v %v", repeats, err)
 	}
-	known, err := s.KnownStatements(ctx, []string{"a", "b", "c"})
-	if err != nil || !known["a"] || !known["b"] || known["c"] {
-		t.Fatalf("known %v %v", known, err)
+	if got, err := s.GetStatement(ctx, "c"); err != nil || got.Raw != `{"x":3}` {
+		t.Fatalf("the new one among repeats: %+v %v", got, err)
 	}
 	got, err := s.GetStatement(ctx, "a")
 	if err != nil || got.Raw != `{"x":1}` || *got.Progress != 40 {
@@ -208,5 +222,35 @@ func TestLeases(t *testing.T) {
 	runs, err := s.JobRuns(ctx, "j", 5)
 	if err != nil || len(runs) != 1 {
 		t.Fatal(runs, err)
+	}
+}
+
+func TestEnrollmentLogRoundTrip(t *testing.T) {
+	t.Parallel()
+	s := MustOpen(t)
+	ctx := context.Background()
+	p, score, yes, no := 40, 0.825, true, false
+	at := time.Date(2026, 9, 2, 10, 0, 0, 123000000, time.UTC)
+	e := &engine.Enrollment{Meta: engine.Meta{ID: "en-rt"}, SeekerID: "s1", ClassID: "c1", Status: engine.EnrollmentActive,
+		StatusAt: at, Log: []engine.ProgressEvent{
+			{Statement: "a", Module: "m1", Verb: "progressed", Progress: &p, At: at},
+			{Statement: "b", Module: "exam", Verb: "passed", Completed: true, Success: &yes, Score: &score, At: at.Add(time.Hour)},
+			{Statement: "c", Module: "exam", Verb: "failed", Success: &no, At: at.Add(2 * time.Hour)},
+		}}
+	MustCreate(t, s, engine.KindEnrollment, e)
+	var got engine.Enrollment
+	if err := s.Get(ctx, engine.KindEnrollment, "en-rt", &got); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Log, e.Log) {
+		t.Fatalf("log read back\n got %+v\nwant %+v", got.Log, e.Log)
+	}
+	revs, err := s.AppendProgress(ctx, map[string][]engine.ProgressEvent{"en-rt": {{Statement: "d", Module: "m2", Verb: "completed", Completed: true, At: at}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.SetEnrollmentStatus(ctx, "en-rt", engine.EnrollmentCompleted, at)
+	if err != nil || len(after.Log) != 4 || after.Log[3].Statement != "d" || !after.Log[3].Completed || after.Rev <= revs["en-rt"] {
+		t.Fatalf("after an append: %+v %v", after, err)
 	}
 }
