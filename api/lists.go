@@ -124,20 +124,28 @@ func (s *Server) search(c *gin.Context) {
 // searchScoped runs the index query of a search or list over kind, narrowed to
 // what the user may see; it answers an error itself and returns false.
 func (s *Server) searchScoped(c *gin.Context, kind engine.Kind) (*engine.SearchResult, bool) {
-	q, err := searchQuery(c, kind)
-	if err == nil {
-		err = scope(user(c), &q)
-	}
-	if err != nil {
-		fail(c, err)
-		return nil, false
-	}
-	res, err := s.svc.Index.Search(c.Request.Context(), q)
+	_, res, err := s.runScoped(c, kind, false)
 	if err != nil {
 		fail(c, err)
 		return nil, false
 	}
 	return res, true
+}
+
+// runScoped runs the request's index query over kind, narrowed to what the
+// user may see (with facets when asked, as the pages always do); the API and
+// the pages search through it.
+func (s *Server) runScoped(c *gin.Context, kind engine.Kind, facets bool) (engine.SearchQuery, *engine.SearchResult, error) {
+	q, err := searchQuery(c, kind)
+	if err == nil {
+		err = scope(user(c), &q)
+	}
+	if err != nil {
+		return q, nil, err
+	}
+	q.Facets = q.Facets || facets
+	res, err := s.svc.Index.Search(c.Request.Context(), q)
+	return q, res, err
 }
 
 // listIndexed answers a list of posts or classes: the index finds and pages the

@@ -28,15 +28,7 @@ type postListData struct {
 
 func (st *site) postList(c *gin.Context) error {
 	u := pageUser(c)
-	q, err := searchQuery(c, engine.KindPost)
-	if err == nil {
-		err = scope(u, &q)
-	}
-	if err != nil {
-		return err
-	}
-	q.Facets = true
-	res, err := st.svc.Index.Search(c.Request.Context(), q)
+	q, res, err := st.runScoped(c, engine.KindPost, true)
 	if err != nil {
 		return err
 	}

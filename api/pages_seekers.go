@@ -29,15 +29,7 @@ type seekerSearchData struct {
 
 func (st *site) seekerSearch(c *gin.Context) error {
 	u := pageUser(c)
-	q, err := searchQuery(c, engine.KindSeeker)
-	if err == nil {
-		err = scope(u, &q)
-	}
-	if err != nil {
-		return err
-	}
-	q.Facets = true
-	res, err := st.svc.Index.Search(c.Request.Context(), q)
+	q, res, err := st.runScoped(c, engine.KindSeeker, true)
 	if err != nil {
 		return err
 	}
