@@ -396,7 +396,7 @@ func TestBrowser(t *testing.T) {
 	role := func(t *testing.T) *tab {
 		ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 		t.Cleanup(cancel)
-		ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+		ctx, cancelT := context.WithTimeout(ctx, 5*time.Minute)
 		t.Cleanup(cancelT)
 		b := &tab{t: t, ctx: ctx, base: demo.srv.URL, axe: axe, shots: shots, audit: audit}
 		b.do(chromedp.EmulateViewport(1280, 800, chromedp.EmulateScale(1)))

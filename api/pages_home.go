@@ -11,16 +11,20 @@ import (
 // The home page of each role: where its work starts.
 
 type counsellorHome struct {
-	Street   string
-	Total    uint64
-	Statuses []option
+	Street    string
+	Total     uint64
+	Statuses  []option
+	FollowUps int // due or overdue
+	Overdue   int
+	Inbox     int
 }
 
 type employerHome struct {
-	Employer *engine.Employer
-	Total    uint64
-	Open     int
-	Latest   []engine.SearchHit
+	Employer  *engine.Employer
+	Total     uint64
+	Open      int
+	Latest    []engine.SearchHit
+	Referrals int // open referrals to the employer's posts
 }
 
 type adminHome struct {
@@ -51,8 +55,17 @@ func (st *site) home(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		v.Data = counsellorHome{Street: u.Street, Total: res.Total,
-			Statuses: withCounts(st.options(lang, "status", nil, false), res.Facets["status"])}
+		d := counsellorHome{Street: u.Street, Total: res.Total,
+			Statuses: withCounts(st.options(lang, "status", nil, false), res.Facets["status"]), Inbox: len(st.svc.Inbox(u.ID))}
+		for _, f := range st.svc.FollowUpWorklist([]string{engine.FollowUpDue, engine.FollowUpOverdue}, func(p *engine.Placement) bool {
+			return canReadPlacement(u, p, st.streetOf(p.SeekerID, p.Street)) == nil
+		}) {
+			d.FollowUps++
+			if f.Status == engine.FollowUpOverdue {
+				d.Overdue++
+			}
+		}
+		v.Data = d
 	case engine.RoleEmployer:
 		e, _ := st.svc.Employer(u.EmployerID)
 		q := engine.SearchQuery{Type: engine.KindPost, Limit: 5, Facets: true}
@@ -63,7 +76,10 @@ func (st *site) home(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		d := employerHome{Employer: e, Total: res.Total, Latest: res.Hits}
+		d := employerHome{Employer: e, Total: res.Total, Latest: res.Hits,
+			Referrals: len(st.svc.Referrals(func(r *engine.Referral) bool {
+				return engine.OpenReferral(r.Status) && canReadReferral(u, r, st.streetOf(r.SeekerID, r.Street)) == nil
+			}))}
 		for _, fc := range res.Facets["status"] {
 			if fc.Value == "open" {
 				d.Open = fc.Count
