@@ -29,9 +29,13 @@ type PlacementStore interface {
 	// to its history and sets placementID when not empty, in one update with
 	// the next rev; ECONFLICT when its status is no longer from.
 	MoveReferral(ctx context.Context, id, from string, move ReferralMove, placementID string) (*Referral, error)
-	// UpdatePlacement writes p when the stored placement's rev is still rev,
-	// stamping p with the next rev; ECONFLICT when it changed meanwhile.
-	UpdatePlacement(ctx context.Context, p *Placement, rev int64) error
+	// UpdatePlacements writes each placement whose stored one's rev is still
+	// revs[i], stamping it with a new rev, and reports which changed meanwhile
+	// (those are left as they were).
+	UpdatePlacements(ctx context.Context, ps []*Placement, revs []int64) (map[int]bool, error)
+	// PutInboxMany stores new inbox items with their revs and says which
+	// were new (an item whose id is stored already is left as it was).
+	PutInboxMany(ctx context.Context, items []*InboxItem) ([]bool, error)
 }
 
 // outcomes is the Service's in-memory state of referrals and placements,
@@ -394,7 +398,7 @@ func (s *Service) RecordFollowUp(ctx context.Context, placementID, kind string, 
 		return nil, err
 	}
 	today := Today(s.Clock)
-	return s.updatePlacement(ctx, placementID, allow, func(p *Placement) error {
+	return s.updatePlacement(ctx, placementID, nil, allow, func(p *Placement) error {
 		f := p.FollowUp(kind)
 		if f == nil {
 			return Errorf(ENOTFOUND, "placement %s has no %s follow-up", p.ID, kind)
@@ -411,33 +415,40 @@ func (s *Service) RecordFollowUp(ctx context.Context, placementID, kind string, 
 	})
 }
 
-// updatePlacement applies change to a fresh copy of a placement and writes it
+// updatePlacement applies change to a copy of a placement and writes it
 // when nobody wrote it meanwhile, reading it again and retrying when someone
-// did (the job and a counsellor may touch one placement at once).
-func (s *Service) updatePlacement(ctx context.Context, id string, allow func(*Placement) error, change func(*Placement) error) (*Placement, error) {
-	for range 5 {
-		var p Placement
-		if err := s.Store.Get(ctx, KindPlacement, id, &p); err != nil {
-			return nil, err
+// did (the job and a counsellor may touch one placement at once). The first
+// try starts from cached when given (the in-memory copy, whose rev the write
+// checks), else from a read.
+func (s *Service) updatePlacement(ctx context.Context, id string, cached *Placement, allow func(*Placement) error, change func(*Placement) error) (*Placement, error) {
+	for try := range 5 {
+		var p *Placement
+		if try == 0 && cached != nil {
+			p = cached.clone()
+		} else {
+			p = &Placement{}
+			if err := s.Store.Get(ctx, KindPlacement, id, p); err != nil {
+				return nil, err
+			}
 		}
 		if allow != nil {
-			if err := allow(&p); err != nil {
+			if err := allow(p); err != nil {
 				return nil, err
 			}
 		}
 		rev := p.Rev
-		if err := change(&p); err != nil {
+		if err := change(p); err != nil {
 			return nil, err
 		}
-		err := s.Store.UpdatePlacement(ctx, &p, rev)
-		if ErrorCode(err) == ECONFLICT {
-			continue
-		}
+		conflict, err := s.Store.UpdatePlacements(ctx, []*Placement{p}, []int64{rev})
 		if err != nil {
 			return nil, err
 		}
-		s.outcomes.putPlacement(&p)
-		return &p, nil
+		if conflict[0] {
+			continue
+		}
+		s.outcomes.putPlacement(p)
+		return p, nil
 	}
 	return nil, Errorf(ECONFLICT, "placement %s keeps changing; try again", id)
 }
@@ -461,91 +472,145 @@ type FollowUpRun struct {
 // AdvanceFollowUps is the placement-followups job's pass at now: it creates
 // the placement of any hired referral that has none, brings every placement's
 // follow-ups up to date on now's date in Asia/Shanghai (Placement.Advance),
-// and tells the counsellor of each follow-up that fell due or overdue. The
-// inbox item is written before the placement, with an id made of the
-// placement, follow-up and status, so a run that stops half-way or runs twice
-// tells once. It reads the in-memory state (every write of this process and,
-// on a shared database, the others' up to the last poll) and writes each
-// changed placement only if nobody wrote it since (else it reads it again).
+// and tells the counsellor of each follow-up that fell due or overdue (one
+// inbox item each, its id made of the placement, follow-up and status). It
+// reads the in-memory state (every write of this process and, on a shared
+// database, the others' up to the last poll: no query filters in the
+// database) and writes the changed placements in batches, each only if its
+// rev is still the one it read (else it reads it again and decides again).
+// Items are written after the placements; a run that stopped in between left
+// follow-ups due or overdue without their items, which the next run writes.
 func (s *Service) AdvanceFollowUps(ctx context.Context, now time.Time) (*FollowUpRun, error) {
 	run := &FollowUpRun{Statuses: map[string]int{}}
 	if err := s.repairPlacements(ctx, run); err != nil {
 		return run, err
 	}
 	today := now.In(Shanghai).Format(time.DateOnly)
-	var work []*Placement
+	var work, untold []*Placement
 	s.outcomes.mu.RLock()
 	for _, p := range s.outcomes.placements {
 		run.Placements++
-		c := p.clone()
-		if len(c.Advance(today)) > 0 {
+		if len(p.clone().Advance(today)) > 0 {
 			work = append(work, p)
+		} else if len(s.untold(p)) > 0 {
+			untold = append(untold, p)
 		}
 	}
 	s.outcomes.mu.RUnlock()
-	slices.SortFunc(work, func(a, b *Placement) int { return cmp.Compare(a.ID, b.ID) })
-	for _, p := range work {
+	byID := func(a, b *Placement) int { return cmp.Compare(a.ID, b.ID) }
+	slices.SortFunc(work, byID)
+	for batch := range slices.Chunk(work, followUpBatch) {
 		if err := ctx.Err(); err != nil {
 			return run, err
 		}
-		var changes []Transition
-		_, err := s.updatePlacement(ctx, p.ID, nil, func(fresh *Placement) error {
-			changes = fresh.Advance(today)
-			if len(changes) == 0 {
-				return errUnchanged
+		copies, revs := make([]*Placement, len(batch)), make([]int64, len(batch))
+		moves := make([][]Transition, len(batch))
+		for i, p := range batch {
+			copies[i], revs[i] = p.clone(), p.Rev
+			moves[i] = copies[i].Advance(today)
+		}
+		conflicts, err := s.Store.UpdatePlacements(ctx, copies, revs)
+		if err != nil {
+			return run, err
+		}
+		for i, p := range copies {
+			if conflicts[i] { // written by someone else since this process saw it: read it again
+				var changes []Transition
+				p, err = s.updatePlacement(ctx, p.ID, nil, nil, func(fresh *Placement) error {
+					if changes = fresh.Advance(today); len(changes) == 0 {
+						return errUnchanged
+					}
+					return nil
+				})
+				if errors.Is(err, errUnchanged) {
+					continue
+				}
+				if err != nil {
+					run.Failed = append(run.Failed, fmt.Errorf("placement %s: %w", batch[i].ID, err))
+					continue
+				}
+				moves[i] = changes
+			} else {
+				s.outcomes.putPlacement(p)
 			}
-			return s.tellFollowUps(ctx, fresh, changes, now, run)
-		})
-		switch {
-		case err == errUnchanged:
-		case err != nil:
-			run.Failed = append(run.Failed, fmt.Errorf("placement %s: %w", p.ID, err))
-		default:
 			run.Changed++
-			for _, t := range changes {
+			for _, t := range moves[i] {
 				run.Statuses[t.Status]++
 			}
+			untold = append(untold, p)
+		}
+	}
+	slices.SortFunc(untold, byID)
+	for batch := range slices.Chunk(untold, followUpBatch) {
+		if err := s.tellFollowUps(ctx, batch, now, run); err != nil {
+			return run, err
 		}
 	}
 	return run, nil
 }
 
+// followUpBatch is how many placements, or inbox items, the job writes at a time.
+const followUpBatch = 500
+
 // errUnchanged stops updatePlacement when a fresh read needs no change.
 var errUnchanged = errors.New("unchanged")
 
-// tellFollowUps writes the inbox items for follow-ups that fell due or overdue.
-func (s *Service) tellFollowUps(ctx context.Context, p *Placement, changes []Transition, now time.Time, run *FollowUpRun) error {
-	var seekerName string
-	for _, t := range changes {
-		kind := ""
-		switch t.Status {
-		case FollowUpDue:
-			kind = InboxFollowUpDue
-		case FollowUpOverdue:
-			kind = InboxFollowUpOverdue
-		}
-		if t.Kind == "" || kind == "" {
+// followUpItem is the id of the inbox item about a follow-up in a status.
+func followUpItem(p *Placement, f *FollowUp) string {
+	return "fu-" + p.ID + "-" + f.Kind + "-" + f.Status
+}
+
+// untold lists a placement's follow-ups that are due or overdue with no inbox item about it.
+func (s *Service) untold(p *Placement) []*FollowUp {
+	var out []*FollowUp
+	for i := range p.FollowUps {
+		f := &p.FollowUps[i]
+		if f.Status != FollowUpDue && f.Status != FollowUpOverdue {
 			continue
 		}
-		if seekerName == "" {
-			var sk Seeker
-			if err := s.Store.Get(ctx, KindSeeker, p.SeekerID, &sk); err == nil {
-				seekerName = sk.Name
-			}
+		s.training.mu.RLock()
+		_, told := s.training.inbox[followUpItem(p, f)]
+		s.training.mu.RUnlock()
+		if !told {
+			out = append(out, f)
 		}
-		f := p.FollowUp(t.Kind)
-		days := FollowUpDays[t.Kind]
-		text := Note{
-			Zh: fmt.Sprintf("%d天回访%s：%s（%s），入职 %s，应于 %s 回访", days, map[string]string{FollowUpDue: "已到期", FollowUpOverdue: "已逾期"}[t.Status], p.PostTitle, p.EmployerName, p.Start, f.Due),
-			En: fmt.Sprintf("%d-day follow-up %s: %s (%s), started %s, due %s", days, map[string]string{FollowUpDue: "due", FollowUpOverdue: "overdue"}[t.Status], p.PostTitle, p.EmployerName, p.Start, f.Due),
+	}
+	return out
+}
+
+// tellFollowUps writes, in one batch, the inbox items of the placements'
+// follow-ups that are due or overdue and not told yet.
+func (s *Service) tellFollowUps(ctx context.Context, ps []*Placement, now time.Time, run *FollowUpRun) error {
+	var items []*InboxItem
+	for _, p := range ps {
+		fs := s.untold(p)
+		if len(fs) == 0 {
+			continue
 		}
-		it := &InboxItem{ID: "fu-" + p.ID + "-" + t.Kind + "-" + t.Status, CounsellorID: p.CounsellorID, SeekerID: p.SeekerID,
-			SeekerName: seekerName, Kind: kind, Text: text, At: now}
-		created, err := s.AddInbox(ctx, it)
-		if err != nil {
+		var sk Seeker
+		if err := s.Store.Get(ctx, KindSeeker, p.SeekerID, &sk); err != nil && ErrorCode(err) != ENOTFOUND {
 			return err
 		}
-		if created {
+		for _, f := range fs {
+			days := FollowUpDays[f.Kind]
+			zh, en, kind := "已到期", "due", InboxFollowUpDue
+			if f.Status == FollowUpOverdue {
+				zh, en, kind = "已逾期", "overdue", InboxFollowUpOverdue
+			}
+			items = append(items, &InboxItem{ID: followUpItem(p, f), CounsellorID: p.CounsellorID, SeekerID: p.SeekerID,
+				SeekerName: sk.Name, Kind: kind, At: now, Text: Note{
+					Zh: fmt.Sprintf("%d天回访%s：%s（%s），入职 %s，应于 %s 回访", days, zh, p.PostTitle, p.EmployerName, p.Start, f.Due),
+					En: fmt.Sprintf("%d-day follow-up %s: %s (%s), started %s, due %s", days, en, p.PostTitle, p.EmployerName, p.Start, f.Due),
+				}})
+		}
+	}
+	created, err := s.Store.PutInboxMany(ctx, items)
+	if err != nil {
+		return err
+	}
+	for i, it := range items {
+		if created[i] {
+			s.training.putInbox(it)
 			run.Inbox++
 		}
 	}

@@ -18,6 +18,7 @@ type config struct {
 	AdminPassword string
 	LogLevel      string
 	Now           string // jobs: run as if it were this time (RFC 3339)
+	QuotaPolicy   string // JSON file replacing the employment quota's policy table
 }
 
 // bind registers the flags a subcommand takes, with env-derived defaults.
@@ -36,6 +37,7 @@ func (c *config) bind(fs *flag.FlagSet, serve bool) {
 	if serve {
 		fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "HTTP listen address HOST:PORT")
 		fs.StringVar(&c.Fixtures, "fixtures", env("FIXTURES", "auto"), "demo data: auto (when the embedded database is empty), on or off")
+		fs.StringVar(&c.QuotaPolicy, "quota-policy", env("QUOTA_POLICY", ""), "JSON file of quota policies by year (default: the built-in Shanghai table)")
 	}
 }
 
@@ -56,7 +58,7 @@ func (c *config) check() error {
 // masked is the config as logged at start, secrets hidden.
 func (c *config) masked() []any {
 	return []any{"addr", c.Addr, "dataDir", c.DataDir, "mongoURI", maskURI(c.MongoURI), "fixtures", c.Fixtures,
-		"secretKey", maskSecret(c.SecretKey), "adminPassword", maskSecret(c.AdminPassword), "logLevel", c.LogLevel}
+		"secretKey", maskSecret(c.SecretKey), "adminPassword", maskSecret(c.AdminPassword), "logLevel", c.LogLevel, "quotaPolicy", c.QuotaPolicy}
 }
 
 func maskSecret(s string) string {

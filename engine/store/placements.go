@@ -163,54 +163,107 @@ func (s *Store) MoveReferral(ctx context.Context, id, from string, move engine.R
 	return out.(*engine.Referral), nil
 }
 
-// UpdatePlacement replaces a placement if its stored rev is still rev.
-func (s *Store) UpdatePlacement(ctx context.Context, p *engine.Placement, rev int64) error {
+// UpdatePlacements replaces each placement whose stored rev is still
+// revs[i], taking the revs of all of them with one counter update (on the
+// embedded database every write is a commit, so a run of the follow-up job
+// writes one per placement, not two); it reports which changed meanwhile.
+func (s *Store) UpdatePlacements(ctx context.Context, ps []*engine.Placement, revs []int64) (map[int]bool, error) {
 	conditional.Lock()
 	defer conditional.Unlock()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	coll := s.db.Collection(collections[engine.KindPlacement])
-	var old struct {
-		Rev int64 `bson:"rev"`
-	}
-	err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: p.ID}}, options.FindOne().SetProjection(bson.D{{Key: "rev", Value: 1}})).Decode(&old)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return notFound(engine.KindPlacement, p.ID)
-	}
-	if err != nil {
-		return fmt.Errorf("update placement %s: %w", p.ID, err)
-	}
-	if old.Rev != rev {
-		return engine.Errorf(engine.ECONFLICT, "placement %s changed meanwhile", p.ID)
-	}
-	filter, err := s.guarded(ctx, p.ID, bson.D{{Key: "rev", Value: rev}})
-	if err != nil {
-		return err
-	}
-	next, err := s.nextRev(ctx)
-	if err != nil {
-		return fmt.Errorf("update placement %s: %w", p.ID, err)
-	}
-	saved := p.Meta
-	p.Rev, p.UpdatedAt, p.CreatedAt = next, s.now(), dbTime(p.CreatedAt)
-	for i := range p.FollowUps {
-		if t := p.FollowUps[i].DoneAt; t != nil {
-			d := dbTime(*t)
-			p.FollowUps[i].DoneAt = &d
+	conflicts := map[int]bool{}
+	for i, p := range ps {
+		var old struct {
+			Rev int64 `bson:"rev"`
+		}
+		err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: p.ID}}, options.FindOne().SetProjection(bson.D{{Key: "rev", Value: 1}})).Decode(&old)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, notFound(engine.KindPlacement, p.ID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("update placement %s: %w", p.ID, err)
+		}
+		if old.Rev != revs[i] {
+			conflicts[i] = true
 		}
 	}
-	res, err := coll.ReplaceOne(ctx, filter, p)
-	if err == nil && res.MatchedCount == 0 {
-		err = engine.Errorf(engine.ECONFLICT, "placement %s changed meanwhile", p.ID)
+	if len(conflicts) == len(ps) {
+		return conflicts, nil
+	}
+	next, err := s.takeRevs(ctx, len(ps)-len(conflicts))
+	if err != nil {
+		return nil, fmt.Errorf("update %d placements: %w", len(ps), err)
+	}
+	now := s.now()
+	for i, p := range ps {
+		if conflicts[i] {
+			continue
+		}
+		filter, err := s.guarded(ctx, p.ID, bson.D{{Key: "rev", Value: revs[i]}})
+		if err != nil {
+			return nil, err
+		}
+		saved := p.Meta
+		p.Rev, p.UpdatedAt, p.CreatedAt = next, now, dbTime(p.CreatedAt)
+		next++
+		for k := range p.FollowUps {
+			if t := p.FollowUps[k].DoneAt; t != nil {
+				d := dbTime(*t)
+				p.FollowUps[k].DoneAt = &d
+			}
+		}
+		res, err := coll.ReplaceOne(ctx, filter, p)
+		if err != nil {
+			p.Meta = saved
+			return nil, fmt.Errorf("update placement %s: %w", p.ID, err)
+		}
+		if res.MatchedCount == 0 { // another process wrote it between the read and the write
+			p.Meta = saved
+			conflicts[i] = true
+		}
+	}
+	return conflicts, nil
+}
+
+// PutInboxMany inserts new inbox items in one unordered insert, their revs
+// taken with one counter update; an item whose id is stored already is left
+// as it was. It says which items were new.
+func (s *Store) PutInboxMany(ctx context.Context, items []*engine.InboxItem) ([]bool, error) {
+	created := make([]bool, len(items))
+	if len(items) == 0 {
+		return created, nil
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	first, err := s.takeRevs(ctx, len(items))
+	if err != nil {
+		return nil, fmt.Errorf("inbox items: %w", err)
+	}
+	docs := make([]any, len(items))
+	saved := make([]int64, len(items))
+	for i, it := range items {
+		saved[i] = it.Rev
+		it.Rev, it.At = first+int64(i), dbTime(it.At)
+		docs[i] = it
+		created[i] = true
+	}
+	_, err = s.db.Collection(collInbox).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bulk mongo.BulkWriteException
+	if errors.As(err, &bulk) && bulk.WriteConcernError == nil {
+		for _, we := range bulk.WriteErrors {
+			if !mongo.IsDuplicateKeyError(we) {
+				return nil, fmt.Errorf("inbox items: %w", err)
+			}
+			created[we.Index], items[we.Index].Rev = false, saved[we.Index]
+		}
+		return created, nil
 	}
 	if err != nil {
-		p.Meta = saved
-		if engine.ErrorCode(err) == engine.ECONFLICT {
-			return err
-		}
-		return fmt.Errorf("update placement %s: %w", p.ID, err)
+		return nil, fmt.Errorf("inbox items: %w", err)
 	}
-	return nil
+	return created, nil
 }
 
 // setFields $sets fields (and $pushes push, when not nil) with the next rev

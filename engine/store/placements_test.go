@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -93,30 +95,73 @@ func TestMoveReferralOnce(t *testing.T) {
 	}
 }
 
-func TestUpdatePlacementRev(t *testing.T) {
+func TestUpdatePlacementsRev(t *testing.T) {
 	s := MustOpen(t)
 	ctx := context.Background()
-	p := &engine.Placement{Meta: engine.Meta{ID: "pl-1"}, Start: "2026-01-01", Status: engine.PlacementActive, FollowUps: engine.ScheduleFollowUps("2026-01-01")}
-	MustCreate(t, s, engine.KindPlacement, p)
-	first := *p
-	first.FollowUps = append([]engine.FollowUp(nil), p.FollowUps...)
-	first.FollowUps[0].Status = engine.FollowUpDue
-	if err := s.UpdatePlacement(ctx, &first, p.Rev); err != nil {
+	var ps []*engine.Placement
+	for i := range 3 {
+		p := &engine.Placement{Meta: engine.Meta{ID: fmt.Sprintf("pl-%d", i)}, Start: "2026-01-01", Status: engine.PlacementActive,
+			FollowUps: engine.ScheduleFollowUps("2026-01-01")}
+		MustCreate(t, s, engine.KindPlacement, p)
+		ps = append(ps, p)
+	}
+	edit := func(p *engine.Placement, status string) *engine.Placement {
+		c := *p
+		c.FollowUps = append([]engine.FollowUp(nil), p.FollowUps...)
+		c.FollowUps[0].Status = status
+		return &c
+	}
+	// Someone else writes pl-1 first.
+	other := edit(ps[1], engine.FollowUpOverdue)
+	if conflicts, err := s.UpdatePlacements(ctx, []*engine.Placement{other}, []int64{ps[1].Rev}); err != nil || len(conflicts) != 0 {
+		t.Fatal(conflicts, err)
+	}
+	batch := []*engine.Placement{edit(ps[0], engine.FollowUpDue), edit(ps[1], engine.FollowUpDue), edit(ps[2], engine.FollowUpDue)}
+	conflicts, err := s.UpdatePlacements(ctx, batch, []int64{ps[0].Rev, ps[1].Rev, ps[2].Rev})
+	if err != nil || len(conflicts) != 1 || !conflicts[1] {
+		t.Fatalf("conflicts %v %v, want pl-1 only", conflicts, err)
+	}
+	if batch[1].Rev != ps[1].Rev || batch[0].Rev <= other.Rev || batch[2].Rev != batch[0].Rev+1 {
+		t.Errorf("revs: %d %d %d (others wrote %d)", batch[0].Rev, batch[1].Rev, batch[2].Rev, other.Rev)
+	}
+	for i, want := range []string{engine.FollowUpDue, engine.FollowUpOverdue, engine.FollowUpDue} {
+		var got engine.Placement
+		if err := s.Get(ctx, engine.KindPlacement, ps[i].ID, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.FollowUps[0].Status != want || !got.CreatedAt.Equal(ps[i].CreatedAt) {
+			t.Errorf("%s stored %+v, want 30d %s", got.ID, got.FollowUps[0], want)
+		}
+	}
+	missing := &engine.Placement{Meta: engine.Meta{ID: "pl-none"}}
+	_, err = s.UpdatePlacements(ctx, []*engine.Placement{missing}, []int64{1})
+	wantCode(t, err, engine.ENOTFOUND)
+}
+
+func TestPutInboxMany(t *testing.T) {
+	s := MustOpen(t)
+	ctx := context.Background()
+	at := time.Date(2026, 6, 1, 6, 0, 0, 0, engine.Shanghai)
+	item := func(id string) *engine.InboxItem {
+		return &engine.InboxItem{ID: id, CounsellorID: "u-c", SeekerID: "s-1", Kind: engine.InboxFollowUpDue, At: at}
+	}
+	created, err := s.PutInboxMany(ctx, []*engine.InboxItem{item("a"), item("b")})
+	if err != nil || !created[0] || !created[1] {
+		t.Fatal(created, err)
+	}
+	again := []*engine.InboxItem{item("b"), item("c"), item("a")}
+	created, err = s.PutInboxMany(ctx, again)
+	if err != nil || created[0] || !created[1] || created[2] {
+		t.Fatalf("created %v %v, want only c", created, err)
+	}
+	if again[0].Rev != 0 || again[1].Rev == 0 {
+		t.Errorf("revs %d %d", again[0].Rev, again[1].Rev)
+	}
+	var ids []string
+	if err := s.EachInbox(ctx, 0, func(it *engine.InboxItem) error { ids = append(ids, it.ID); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	stale := *p
-	stale.Status = engine.PlacementEnded
-	wantCode(t, s.UpdatePlacement(ctx, &stale, p.Rev), engine.ECONFLICT, "changed")
-	if stale.Rev != p.Rev {
-		t.Errorf("a refused update changed the record's rev to %d", stale.Rev)
+	if strings.Join(ids, ",") != "a,b,c" {
+		t.Fatalf("stored %v", ids)
 	}
-	var got engine.Placement
-	if err := s.Get(ctx, engine.KindPlacement, "pl-1", &got); err != nil {
-		t.Fatal(err)
-	}
-	if got.Status != engine.PlacementActive || got.FollowUps[0].Status != engine.FollowUpDue || got.Rev != first.Rev || !got.CreatedAt.Equal(p.CreatedAt) {
-		t.Fatalf("stored %+v", got)
-	}
-	missing := engine.Placement{Meta: engine.Meta{ID: "pl-none"}}
-	wantCode(t, s.UpdatePlacement(ctx, &missing, 1), engine.ENOTFOUND)
 }
