@@ -78,7 +78,7 @@ func (s *Server) startSession(ctx context.Context, username, password string) (s
 }
 
 func (s *Server) logout(c *gin.Context) {
-	if err := s.svc.Store.DeleteSession(c.Request.Context(), c.GetString("jobbridge.tokenHash")); err != nil {
+	if err := s.endSession(c.Request.Context(), c.GetString("jobbridge.tokenHash")); err != nil {
 		fail(c, err)
 		return
 	}
@@ -106,7 +106,7 @@ func (s *Server) authenticate(c *gin.Context) {
 func (s *Server) userForToken(c *gin.Context, token string) (*engine.User, string, error) {
 	hash := HashToken(token)
 	expired := engine.Errorf(engine.EUNAUTHORIZED, "the session has expired or was logged out")
-	sess, err := s.svc.Store.GetSession(c.Request.Context(), hash)
+	sess, err := s.session(c.Request.Context(), hash)
 	if engine.ErrorCode(err) == engine.ENOTFOUND {
 		return nil, "", expired
 	}

@@ -334,7 +334,7 @@ func (st *site) loginSubmit(c *gin.Context) error {
 }
 
 func (st *site) logoutSubmit(c *gin.Context) error {
-	if err := st.svc.Store.DeleteSession(c.Request.Context(), c.GetString("jobbridge.tokenHash")); err != nil {
+	if err := st.endSession(c.Request.Context(), c.GetString("jobbridge.tokenHash")); err != nil {
 		return err
 	}
 	setCookie(c, sessionCookie, "", -1, true)

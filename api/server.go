@@ -20,6 +20,7 @@ type Server struct {
 	tokenTTL time.Duration
 	ready    func(ctx context.Context) error
 	reqs     requestMetrics
+	sessions sessionCache
 }
 
 // Config wires a Server.

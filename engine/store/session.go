@@ -79,7 +79,7 @@ func (s *Store) Audit(ctx context.Context, e *engine.AuditEntry) error {
 		e.ID = s.auditID(e.At)
 	}
 	e.CreatedAt, e.UpdatedAt = now, now
-	if _, err := s.db.Collection(collAudit).InsertOne(ctx, e); err != nil {
+	if err := s.audits.insert(ctx, e); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
 			return engine.Errorf(engine.ECONFLICT, "audit entry %s already exists", e.ID)
 		}

@@ -59,6 +59,9 @@ type Store struct {
 	cipher *Cipher
 	log    *slog.Logger
 
+	// audits writes audit entries with group commit.
+	audits *groupInsert
+
 	// writeMu covers taking a rev and writing with it, so this process's writes
 	// land in rev order and FerretDB's findAndModify (not atomic there) never
 	// hands out a rev twice.
@@ -98,6 +101,7 @@ func Open(ctx context.Context, uri string, cipher *Cipher, log *slog.Logger) (*S
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("open store: ping: %w", err)
 	}
+	s.audits = &groupInsert{coll: s.db.Collection(collAudit)}
 	if err := s.ensureCollections(ctx); err != nil {
 		_ = client.Disconnect(ctx)
 		return nil, err
