@@ -25,9 +25,10 @@ type TrainingStore interface {
 	// AppendProgress appends events to enrollments' logs, each in one atomic
 	// update (a $push) with a new rev, and returns the revs by enrollment id.
 	AppendProgress(ctx context.Context, appends map[string][]ProgressEvent) (map[string]int64, error)
-	// SetEnrollmentStatus sets an enrollment's status and statusAt (and
-	// outcomeAt for a final status) with the next rev; its log is untouched.
-	SetEnrollmentStatus(ctx context.Context, id, status string, at time.Time) (*Enrollment, error)
+	// SetEnrollmentStatuses sets enrollments' status and statusAt (and
+	// outcomeAt for a final status), each with a new rev, in one bulk write;
+	// their logs are untouched. It returns the revs by enrollment id.
+	SetEnrollmentStatuses(ctx context.Context, changes []StatusChange) (map[string]int64, error)
 	// PutStatements stores statements and returns the ids that were stored
 	// already; those are left as they were.
 	PutStatements(ctx context.Context, sts []*Statement) (map[string]bool, error)
@@ -488,15 +489,33 @@ func (s *Service) EnrollmentStatements(ctx context.Context, enrollmentID string,
 	return out, end < len(ids), nil
 }
 
-// SettleEnrollment sets an enrollment's status at now (the training-outcomes
-// job's decision) and returns the enrollment after it.
-func (s *Service) SettleEnrollment(ctx context.Context, id, status string, c *Class, now time.Time) (*Enrollment, error) {
-	e, err := s.Store.SetEnrollmentStatus(ctx, id, status, now)
+// StatusChange is a new status for an enrollment, from at.
+type StatusChange struct {
+	ID     string
+	Status string
+	At     time.Time
+}
+
+// SettleEnrollments writes the training-outcomes job's decisions in one bulk
+// write and brings the roster up to date.
+func (s *Service) SettleEnrollments(ctx context.Context, changes []StatusChange) error {
+	revs, err := s.Store.SetEnrollmentStatuses(ctx, changes)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	s.training.putEnrollment(e.View(c))
-	return e, nil
+	for _, ch := range changes {
+		v, ok := s.training.byIDCopy(ch.ID)
+		if !ok {
+			continue
+		}
+		at := ch.At.UTC().Truncate(time.Millisecond)
+		v.Status, v.StatusAt, v.Rev, v.UpdatedAt = ch.Status, at, revs[ch.ID], s.Clock.Now().UTC().Truncate(time.Millisecond)
+		if Final(ch.Status) {
+			v.OutcomeAt = &at
+		}
+		s.training.putEnrollment(v)
+	}
+	return nil
 }
 
 // AddInbox stores an inbox item; false when an item with its id exists (the

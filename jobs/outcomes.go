@@ -8,16 +8,24 @@ import (
 	"jobbridge/engine"
 )
 
-// TrainingOutcomes is the hourly training-outcomes job (DESIGN §7): it reads
-// every enrollment once, folds its progress against its class, and moves it
-// to the status engine.Outcome decides. A pass adds the class's skills to the
-// seeker's file, recomputes their matches and tells their counsellor how many
-// are new; a failure and 14 days of inactivity are told too.
+// TrainingOutcomes is the hourly training-outcomes job (DESIGN §7): it moves
+// every enrollment to the status engine.Outcome decides from its progress, its
+// class and the time. A pass adds the class's skills to the seeker's file,
+// recomputes their matches and tells their counsellor how many are new; a
+// failure and 14 days of inactivity are told too.
+//
+// The decisions are made on the service's in-memory roster (every enrollment
+// folded, kept in step with the store by the change feed), so an hourly pass
+// reads no enrollment it does not change; each one it would change is read
+// from the store and decided again before anything is written.
 type TrainingOutcomes struct {
 	Service *engine.Service
 	Matcher *engine.Matcher
 	Clock   engine.Clock
 }
+
+// settleBatch is how many status changes go in one bulk write.
+const settleBatch = 500
 
 // Run is one pass over the enrollments.
 func (j *TrainingOutcomes) Run(ctx context.Context) error {
@@ -32,50 +40,66 @@ func (j *TrainingOutcomes) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("training-outcomes: %w", err)
 	}
-	type change struct {
-		e      engine.Enrollment // without its log
-		status string
-	}
-	var changes []change
-	err = st.Each(ctx, engine.KindEnrollment, 0, func(r engine.Record) error {
-		e := r.(*engine.Enrollment)
+	var candidates []*engine.EnrollmentView
+	for _, v := range j.Service.Enrollments(func(v *engine.EnrollmentView) bool { return !engine.Final(v.Status) }) {
 		Count(ctx, "enrollments", 1)
-		if engine.Final(e.Status) {
-			return nil
-		}
-		c := classes[e.ClassID]
+		c := classes[v.ClassID]
 		if c == nil {
 			Count(ctx, "noClass", 1)
-			return nil
+			continue
 		}
-		p := engine.Fold(e.Log, c)
-		if status := engine.Outcome(e, &p, c, now); status != e.Status {
-			e.Log = nil
-			changes = append(changes, change{e: *e, status: status})
+		e := engine.Enrollment{Meta: v.Meta, Status: v.Status}
+		if engine.Outcome(&e, &v.Progress, c, now) != v.Status {
+			candidates = append(candidates, v)
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("training-outcomes: %w", err)
 	}
 	var failed errs
-	for _, ch := range changes {
+	var changes []engine.StatusChange
+	flush := func() {
+		if len(changes) == 0 {
+			return
+		}
+		if err := j.Service.SettleEnrollments(ctx, changes); err != nil {
+			failed.add(err)
+		} else {
+			for _, ch := range changes {
+				Count(ctx, ch.Status, 1)
+			}
+		}
+		changes = changes[:0]
+	}
+	for _, v := range candidates {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := j.settle(ctx, &ch.e, classes[ch.e.ClassID], ch.status, now); err != nil {
-			failed.add(fmt.Errorf("enrollment %s: %w", ch.e.ID, err))
+		var e engine.Enrollment // the system of record decides
+		if err := st.Get(ctx, engine.KindEnrollment, v.ID, &e); err != nil {
+			failed.add(fmt.Errorf("enrollment %s: %w", v.ID, err))
 			continue
 		}
-		Count(ctx, ch.status, 1)
+		c := classes[e.ClassID]
+		p := engine.Fold(e.Log, c)
+		status := engine.Outcome(&e, &p, c, now)
+		if status == e.Status {
+			continue
+		}
+		if err := j.tellAbout(ctx, &e, c, status, now); err != nil {
+			failed.add(fmt.Errorf("enrollment %s: %w", e.ID, err))
+			continue
+		}
+		changes = append(changes, engine.StatusChange{ID: e.ID, Status: status, At: now})
+		if len(changes) == settleBatch {
+			flush()
+		}
 	}
+	flush()
 	return failed.err()
 }
 
-// settle records one enrollment's new status, and for a pass, a failure or
-// inactivity tells the counsellor. The status is written last, so a run that
-// stops half-way does the rest next time (inbox ids make that idempotent).
-func (j *TrainingOutcomes) settle(ctx context.Context, e *engine.Enrollment, c *engine.Class, status string, now time.Time) error {
+// tellAbout does what a pass, a failure or inactivity brings besides the
+// status: the statuses are written after it, so a run that stops half-way
+// does it again next time (inbox ids make that idempotent).
+func (j *TrainingOutcomes) tellAbout(ctx context.Context, e *engine.Enrollment, c *engine.Class, status string, now time.Time) error {
 	var item *engine.InboxItem
 	switch status {
 	case engine.EnrollmentPassed:
@@ -91,13 +115,10 @@ func (j *TrainingOutcomes) settle(ctx context.Context, e *engine.Enrollment, c *
 		item = &engine.InboxItem{ID: "inactive:" + e.ID + ":" + now.In(engine.Shanghai).Format(time.DateOnly), Kind: engine.InboxInactive,
 			Text: engine.Note{Zh: fmt.Sprintf("「%s」已连续 14 天没有学习记录", c.Title), En: fmt.Sprintf("inactive for 14 days in %s", c.Title)}}
 	}
-	if item != nil {
-		if err := j.tell(ctx, item, e, c, now); err != nil {
-			return err
-		}
+	if item == nil {
+		return nil
 	}
-	_, err := j.Service.SettleEnrollment(ctx, e.ID, status, c, now)
-	return err
+	return j.tell(ctx, item, e, c, now)
 }
 
 // pass adds the class's skills to the seeker's file at the taught level

@@ -201,27 +201,6 @@ func (s *Store) ReleaseSeat(ctx context.Context, classID string) (*engine.Class,
 	return &out, nil
 }
 
-// updateEnrollment $sets fields on one enrollment by _id with the next rev,
-// and returns the enrollment after it.
-func (s *Store) updateEnrollment(ctx context.Context, id string, set bson.D) (*engine.Enrollment, error) {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	rev, err := s.nextRev(ctx)
-	if err != nil {
-		return nil, err
-	}
-	update := bson.D{{Key: "$set", Value: append(bson.D{{Key: "rev", Value: rev}, {Key: "updatedAt", Value: s.now()}}, set...)}}
-	var out engine.Enrollment
-	err = decodeEnrollment(s.db.Collection(collections[engine.KindEnrollment]).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: id}}, update,
-		options.FindOneAndUpdate().SetReturnDocument(options.After),
-	).Decode, &out)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, notFound(engine.KindEnrollment, id)
-	}
-	return &out, err
-}
-
 // AppendProgress $pushes each enrollment's events onto its log: one update
 // by _id per enrollment, atomic on its own, so concurrent statements never
 // lose each other. The revs come from one counter update and the updates go
@@ -281,18 +260,39 @@ func (s *Store) takeRevs(ctx context.Context, n int) (int64, error) {
 	return counter.N - int64(n) + 1, nil
 }
 
-// SetEnrollmentStatus sets status and statusAt, and outcomeAt for a final status.
-func (s *Store) SetEnrollmentStatus(ctx context.Context, id, status string, at time.Time) (*engine.Enrollment, error) {
-	at = dbTime(at)
-	set := bson.D{{Key: "status", Value: status}, {Key: "statusAt", Value: at}}
-	if engine.Final(status) {
-		set = append(set, bson.E{Key: "outcomeAt", Value: at})
+// SetEnrollmentStatuses $sets status and statusAt (and outcomeAt for a
+// final status) on each enrollment by _id, with revs from one counter update,
+// in one unordered bulk write.
+func (s *Store) SetEnrollmentStatuses(ctx context.Context, changes []engine.StatusChange) (map[string]int64, error) {
+	revs := make(map[string]int64, len(changes))
+	if len(changes) == 0 {
+		return revs, nil
 	}
-	e, err := s.updateEnrollment(ctx, id, set)
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	first, err := s.takeRevs(ctx, len(changes))
 	if err != nil {
-		return nil, fmt.Errorf("set status of %s: %w", id, err)
+		return nil, fmt.Errorf("set enrollment statuses: %w", err)
 	}
-	return e, nil
+	now := s.now()
+	models := make([]mongo.WriteModel, len(changes))
+	for i, ch := range changes {
+		at := dbTime(ch.At)
+		revs[ch.ID] = first + int64(i)
+		set := bson.D{{Key: "status", Value: ch.Status}, {Key: "statusAt", Value: at}, {Key: "rev", Value: revs[ch.ID]}, {Key: "updatedAt", Value: now}}
+		if engine.Final(ch.Status) {
+			set = append(set, bson.E{Key: "outcomeAt", Value: at})
+		}
+		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: ch.ID}}).SetUpdate(bson.D{{Key: "$set", Value: set}})
+	}
+	res, err := s.db.Collection(collections[engine.KindEnrollment]).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	if err != nil {
+		return nil, fmt.Errorf("set enrollment statuses: %w", err)
+	}
+	if int(res.MatchedCount) != len(changes) {
+		return nil, engine.Errorf(engine.ENOTFOUND, "set enrollment statuses: %d of %d enrollments not found", len(changes)-int(res.MatchedCount), len(changes))
+	}
+	return revs, nil
 }
 
 // PutStatements inserts statements in one unordered batch and returns the

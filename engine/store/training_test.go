@@ -119,8 +119,11 @@ func TestEnrollmentLog(t *testing.T) {
 	if err := s.Get(ctx, engine.KindEnrollment, "en-3", &got3); err != nil || len(got3.Log) != 2 || got3.Rev != revs["en-3"] {
 		t.Fatalf("en-3 after the batch: %+v %v", got3, err)
 	}
-	got, err := s.SetEnrollmentStatus(ctx, "en-1", engine.EnrollmentPassed, time.Now())
-	if err != nil {
+	if _, err := s.SetEnrollmentStatuses(ctx, []engine.StatusChange{{ID: "en-1", Status: engine.EnrollmentPassed, At: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	got := &engine.Enrollment{}
+	if err := s.Get(ctx, engine.KindEnrollment, "en-1", got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got.Log) != 26 {
@@ -249,8 +252,15 @@ func TestEnrollmentLogRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, err := s.SetEnrollmentStatus(ctx, "en-rt", engine.EnrollmentCompleted, at)
-	if err != nil || len(after.Log) != 4 || after.Log[3].Statement != "d" || !after.Log[3].Completed || after.Rev <= revs["en-rt"] {
-		t.Fatalf("after an append: %+v %v", after, err)
+	revs2, err := s.SetEnrollmentStatuses(ctx, []engine.StatusChange{{ID: "en-rt", Status: engine.EnrollmentCompleted, At: at}})
+	if err != nil {
+		t.Fatal(err)
 	}
+	var after engine.Enrollment
+	if err := s.Get(ctx, engine.KindEnrollment, "en-rt", &after); err != nil || len(after.Log) != 4 || after.Log[3].Statement != "d" ||
+		!after.Log[3].Completed || after.Rev != revs2["en-rt"] || after.Rev <= revs["en-rt"] || after.Status != engine.EnrollmentCompleted || after.OutcomeAt != nil {
+		t.Fatalf("after an append and a status: %+v %v", after, err)
+	}
+	_, err = s.SetEnrollmentStatuses(ctx, []engine.StatusChange{{ID: "en-rt", Status: engine.EnrollmentFailed, At: at}, {ID: "en-none", Status: engine.EnrollmentFailed, At: at}})
+	wantCode(t, err, engine.ENOTFOUND)
 }
