@@ -189,7 +189,7 @@ func (s *Service) Refer(ctx context.Context, r *Referral, note string, by *User,
 	if r.ID == "" {
 		r.ID = NewID(KindReferral)
 	}
-	now := s.Clock.Now().UTC()
+	now := s.Clock.Now().UTC().Truncate(time.Millisecond) // what the database keeps
 	*r = Referral{Meta: Meta{ID: r.ID}, SeekerID: sk.ID, PostID: post.ID, EmployerID: post.EmployerID, PostTitle: post.Title,
 		Street: sk.Street, CounsellorID: sk.CounsellorID, Score: score, Status: ReferralReferred,
 		History: []ReferralMove{{To: ReferralReferred, By: by.ID, Role: by.Role, At: now, Note: note}}}
