@@ -50,10 +50,10 @@ func (ix *Index) Search(ctx context.Context, q engine.SearchQuery) (*engine.Sear
 	req.Fields = storedFields
 	if text == "" {
 		req.Score = "none"
-		req.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: fieldID, Type: bsearch.SortFieldAsString}})
+		req.SortByCustom(bsearch.SortOrder{&bsearch.SortDocID{}})
 	} else {
 		req.SortByCustom(bsearch.SortOrder{&bsearch.SortScore{Desc: true},
-			&bsearch.SortField{Field: fieldID, Type: bsearch.SortFieldAsString}})
+			&bsearch.SortDocID{}})
 	}
 	if q.Cursor != "" {
 		after, err := decodeCursor(q.Cursor, len(req.Sort))
