@@ -204,7 +204,7 @@ func (s *Store) ReleaseSeat(ctx context.Context, classID string) (*engine.Class,
 // AppendProgress $pushes each enrollment's events onto its log: one update
 // by _id per enrollment, atomic on its own, so concurrent statements never
 // lose each other. The revs come from one counter update and the updates go
-// in one unordered bulk write, so a batch of statements costs three round
+// in unordered bulk writes of 50, so a batch of statements costs a few round
 // trips however many trainees it names. It returns each enrollment's new rev.
 func (s *Store) AppendProgress(ctx context.Context, appends map[string][]engine.ProgressEvent) (map[string]int64, error) {
 	if len(appends) == 0 {
@@ -234,14 +234,34 @@ func (s *Store) AppendProgress(ctx context.Context, appends map[string][]engine.
 			{Key: "$push", Value: bson.D{{Key: "log", Value: bson.D{{Key: "$each", Value: lines}}}}},
 			{Key: "$set", Value: bson.D{{Key: "rev", Value: revs[id]}, {Key: "updatedAt", Value: now}}}})
 	}
-	res, err := s.db.Collection(collections[engine.KindEnrollment]).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	matched, err := bulkUpdate(ctx, s.db.Collection(collections[engine.KindEnrollment]), models)
 	if err != nil {
 		return nil, fmt.Errorf("append progress: %w", err)
 	}
-	if int(res.MatchedCount) != len(ids) {
-		return nil, engine.Errorf(engine.ENOTFOUND, "append progress: %d of %d enrollments not found", len(ids)-int(res.MatchedCount), len(ids))
+	if matched != len(ids) {
+		return nil, engine.Errorf(engine.ENOTFOUND, "append progress: %d of %d enrollments not found", len(ids)-matched, len(ids))
 	}
 	return revs, nil
+}
+
+// maxBulkUpdates is the most updates sent in one command. FerretDB v1.24.2
+// keeps each update's query open, holding one of its 100 SQLite connections,
+// until the whole command is done: a command of more than 100 updates waits
+// for a connection forever.
+const maxBulkUpdates = 50
+
+// bulkUpdate sends update models in unordered bulk writes of at most
+// maxBulkUpdates and returns how many documents matched.
+func bulkUpdate(ctx context.Context, coll *mongo.Collection, models []mongo.WriteModel) (int, error) {
+	matched := 0
+	for start := 0; start < len(models); start += maxBulkUpdates {
+		res, err := coll.BulkWrite(ctx, models[start:min(start+maxBulkUpdates, len(models))], options.BulkWrite().SetOrdered(false))
+		if err != nil {
+			return matched, err
+		}
+		matched += int(res.MatchedCount)
+	}
+	return matched, nil
 }
 
 // takeRevs takes n consecutive revs from the counter and returns the first.
@@ -262,7 +282,7 @@ func (s *Store) takeRevs(ctx context.Context, n int) (int64, error) {
 
 // SetEnrollmentStatuses $sets status and statusAt (and outcomeAt for a
 // final status) on each enrollment by _id, with revs from one counter update,
-// in one unordered bulk write.
+// in unordered bulk writes of 50.
 func (s *Store) SetEnrollmentStatuses(ctx context.Context, changes []engine.StatusChange) (map[string]int64, error) {
 	revs := make(map[string]int64, len(changes))
 	if len(changes) == 0 {
@@ -285,12 +305,12 @@ func (s *Store) SetEnrollmentStatuses(ctx context.Context, changes []engine.Stat
 		}
 		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: ch.ID}}).SetUpdate(bson.D{{Key: "$set", Value: set}})
 	}
-	res, err := s.db.Collection(collections[engine.KindEnrollment]).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	matched, err := bulkUpdate(ctx, s.db.Collection(collections[engine.KindEnrollment]), models)
 	if err != nil {
 		return nil, fmt.Errorf("set enrollment statuses: %w", err)
 	}
-	if int(res.MatchedCount) != len(changes) {
-		return nil, engine.Errorf(engine.ENOTFOUND, "set enrollment statuses: %d of %d enrollments not found", len(changes)-int(res.MatchedCount), len(changes))
+	if matched != len(changes) {
+		return nil, engine.Errorf(engine.ENOTFOUND, "set enrollment statuses: %d of %d enrollments not found", len(changes)-matched, len(changes))
 	}
 	return revs, nil
 }

@@ -264,3 +264,36 @@ func TestEnrollmentLogRoundTrip(t *testing.T) {
 	_, err = s.SetEnrollmentStatuses(ctx, []engine.StatusChange{{ID: "en-rt", Status: engine.EnrollmentFailed, At: at}, {ID: "en-none", Status: engine.EnrollmentFailed, At: at}})
 	wantCode(t, err, engine.ENOTFOUND)
 }
+
+// TestBulkUpdatesOfManyEnrollments appends to and settles 260 enrollments in
+// one call each: more updates than FerretDB can take in one command.
+func TestBulkUpdatesOfManyEnrollments(t *testing.T) {
+	t.Parallel()
+	s := MustOpen(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	const n = 260
+	rs := make([]engine.Record, n)
+	appends := map[string][]engine.ProgressEvent{}
+	changes := make([]engine.StatusChange, n)
+	for i := range n {
+		id := fmt.Sprintf("en-%03d", i)
+		rs[i] = &engine.Enrollment{Meta: engine.Meta{ID: id}, SeekerID: fmt.Sprintf("s%d", i), ClassID: "c1", Status: engine.EnrollmentEnrolled}
+		appends[id] = []engine.ProgressEvent{{Statement: "st-" + id, Module: "m1", Verb: "completed", Completed: true, At: time.Now()}}
+		changes[i] = engine.StatusChange{ID: id, Status: engine.EnrollmentActive, At: time.Now()}
+	}
+	if err := s.CreateMany(ctx, engine.KindEnrollment, rs); err != nil {
+		t.Fatal(err)
+	}
+	revs, err := s.AppendProgress(ctx, appends)
+	if err != nil || len(revs) != n {
+		t.Fatalf("append to %d enrollments: %d revs, %v", n, len(revs), err)
+	}
+	if _, err := s.SetEnrollmentStatuses(ctx, changes); err != nil {
+		t.Fatalf("settle %d enrollments: %v", n, err)
+	}
+	var last engine.Enrollment
+	if err := s.Get(ctx, engine.KindEnrollment, "en-259", &last); err != nil || last.Status != engine.EnrollmentActive || len(last.Log) != 1 {
+		t.Fatalf("the last one: %+v %v", last, err)
+	}
+}
