@@ -413,7 +413,7 @@ func TestSchedulesAndInbox(t *testing.T) {
 	res, out = e.do(t, "admin", "GET", "/api/v1/admin/schedules", nil)
 	var scheds struct{ Results []engine.Schedule }
 	json.Unmarshal(out, &scheds)
-	if res.StatusCode != 200 || len(scheds.Results) < 2 || scheds.Results[0].Name != "training-outcomes" ||
+	if res.StatusCode != 200 || len(scheds.Results) != 3 || scheds.Results[0].Name != "training-outcomes" ||
 		scheds.Results[0].LastRun == nil || scheds.Results[0].TimeZone != "Asia/Shanghai" || len(scheds.Results[0].Runs) == 0 {
 		t.Fatalf("schedules: %d %s", res.StatusCode, out)
 	}
