@@ -6,13 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"jobbridge/engine"
 	"jobbridge/fixtures"
@@ -28,31 +26,10 @@ func TestJobsDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the whole demo data")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--data-dir", dir, "--log-level", "warn"}, io.Discard, io.Discard)
-	}()
-	base := "http://" + addr + "/api/v1"
-	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
-		if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Since(start) > 60*time.Second {
-			t.Fatal("not ready within 60 s")
-		}
-	}
+	ctx := context.Background()
+	root, stop := startServe(t, dir)
+	base := root + "/api/v1"
 	call := func(token, method, path, body string, out any) int {
 		t.Helper()
 		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
@@ -150,20 +127,12 @@ func TestJobsDemo(t *testing.T) {
 		t.Fatalf("jobs list: %v\n%s", err, out.String())
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("no graceful shutdown within 30 s")
-	}
+	stop()
 	if _, err := os.Stat(filepath.Join(dir, controlFile)); !os.IsNotExist(err) {
 		t.Fatalf("control file left after shutdown: %v", err)
 	}
 	out.Reset()
-	err = run(context.Background(), []string{"jobs", "run", "rematch", "--data-dir", dir, "--log-level", "warn", "--now", "2026-12-02T02:30:00+08:00"}, &out, io.Discard)
+	err := run(context.Background(), []string{"jobs", "run", "rematch", "--data-dir", dir, "--log-level", "warn", "--now", "2026-12-02T02:30:00+08:00"}, &out, io.Discard)
 	if err != nil || json.Unmarshal(out.Bytes(), &jr) != nil || jr.Result != engine.RunOK || jr.Now == nil {
 		t.Fatalf("jobs run in process: %v\n%s", err, out.String())
 	}

@@ -279,33 +279,9 @@ func TestServeDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the whole demo data")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	t.Setenv("JOBBRIDGE_ADMIN_PASSWORD", "admin-password-1")
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
 	start := time.Now()
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--data-dir", t.TempDir(), "--log-level", "warn"}, io.Discard, io.Discard)
-	}()
-	base := "http://" + addr
-	for {
-		res, err := http.Get(base + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Since(start) > 60*time.Second {
-			t.Fatal("not ready within 60 s")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	base, stop := startServe(t, t.TempDir())
 	t.Logf("cold start to ready with the demo data: %v", time.Since(start).Round(time.Millisecond))
 
 	login := func(user, pw string) string {
@@ -343,13 +319,54 @@ func TestServeDemo(t *testing.T) {
 			t.Errorf("search 面点: %q ranks among the first five", r.Title)
 		}
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v", err)
+	stop()
+}
+
+// startServe runs `jobbridge serve` on a free loopback port over dir, as
+// `go run ./cmd/jobbridge` does, and returns once /readyz answers 200 (within
+// 60 s). stop cancels it and fails the test unless it shuts down gracefully
+// within 30 s.
+func startServe(t *testing.T, dir string) (base string, stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", addr, "--data-dir", dir, "--log-level", "warn"}, io.Discard, io.Discard)
+	}()
+	base = "http://" + addr
+	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
+		if res, err := http.Get(base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				break
+			}
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("no graceful shutdown within 30 s")
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped before it was ready: %v", err)
+		default:
+		}
+		if time.Since(start) > 60*time.Second {
+			t.Fatal("not ready within 60 s")
+		}
+	}
+	return base, func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("serve returned %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("no graceful shutdown within 30 s")
+		}
 	}
 }
