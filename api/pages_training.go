@@ -16,7 +16,8 @@ import (
 // schedules. They use the training policy of policy_training.go.
 
 // inboxKinds are the kinds of inbox items the jobs write.
-var inboxKinds = []string{engine.InboxPassed, engine.InboxFailed, engine.InboxInactive, engine.InboxNewMatches}
+var inboxKinds = []string{engine.InboxPassed, engine.InboxFailed, engine.InboxInactive, engine.InboxNewMatches,
+	engine.InboxFollowUpDue, engine.InboxFollowUpOverdue}
 
 // courseView is one enrollment with its class, for the courses page.
 type courseView struct {
