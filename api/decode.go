@@ -57,7 +57,7 @@ func decodeJSON(body []byte, v any) error {
 	if _, isObj := raw.(map[string]any); !isObj {
 		return invalid("body", "must be a JSON object")
 	}
-	if field := operatorKey(raw, ""); field != "" {
+	if field := engine.OperatorKey(raw, ""); field != "" {
 		return invalid(field, "keys starting with $ or containing . are not allowed")
 	}
 	d = json.NewDecoder(bytes.NewReader(body))
@@ -66,32 +66,6 @@ func decodeJSON(body []byte, v any) error {
 		return jsonFieldError(err)
 	}
 	return nil
-}
-
-// operatorKey finds the path of the first object key that starts with $ or contains a dot.
-func operatorKey(v any, path string) string {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			p := k
-			if path != "" {
-				p = path + "." + k
-			}
-			if strings.HasPrefix(k, "$") || strings.Contains(k, ".") {
-				return p
-			}
-			if f := operatorKey(e, p); f != "" {
-				return f
-			}
-		}
-	case []any:
-		for i, e := range x {
-			if f := operatorKey(e, path+"["+strconv.Itoa(i)+"]"); f != "" {
-				return f
-			}
-		}
-	}
-	return ""
 }
 
 func jsonFieldError(err error) error {

@@ -219,7 +219,7 @@ func parseStatement(item json.RawMessage, now time.Time) (*Statement, Problems) 
 		p.Add("", "must be a JSON object")
 		return nil, p
 	}
-	if field := badKey(obj, "", false); field != "" {
+	if field := OperatorKey(obj, "extensions"); field != "" {
 		p.Add(field, "keys starting with $ (or containing . outside extensions) are not allowed")
 		return nil, p
 	}
@@ -344,33 +344,6 @@ func parseStatement(item json.RawMessage, now time.Time) (*Statement, Problems) 
 
 func (p Problems) has(field string) bool {
 	return slices.ContainsFunc(p, func(f FieldError) bool { return f.Field == field })
-}
-
-// badKey finds the first key that starts with $, or contains a dot outside
-// an extensions object (whose keys are IRIs), and returns its path.
-func badKey(v any, path string, inExtensions bool) string {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			p := k
-			if path != "" {
-				p = path + "." + k
-			}
-			if strings.HasPrefix(k, "$") || (!inExtensions && strings.Contains(k, ".")) {
-				return p
-			}
-			if f := badKey(e, p, k == "extensions"); f != "" {
-				return f
-			}
-		}
-	case []any:
-		for i, e := range x {
-			if f := badKey(e, path+"["+strconv.Itoa(i)+"]", false); f != "" {
-				return f
-			}
-		}
-	}
-	return ""
 }
 
 // newUUID makes a random (version 4) UUID for a statement sent without an id.
