@@ -107,7 +107,13 @@ func TestOtherRecordValidation(t *testing.T) {
 		field string
 	}{
 		{"post valid", func() error { p := post(); p.Normalize(); return p.Validate(knownSkill) }, ""},
-		{"remote post without site", func() error { p := post(); p.WorkMode = "remote"; p.Site = Site{}; p.Normalize(); return p.Validate(knownSkill) }, ""},
+		{"remote post without site", func() error {
+			p := post()
+			p.WorkMode = "remote"
+			p.Site = Site{}
+			p.Normalize()
+			return p.Validate(knownSkill)
+		}, ""},
 		{"onsite post without site", func() error { p := post(); p.Site = Site{}; return p.Validate(knownSkill) }, "site.lat"},
 		{"post work mode", func() error { p := post(); p.WorkMode = "sometimes"; return p.Validate(knownSkill) }, "workMode"},
 		{"post demand", func() error { p := post(); p.Demands = map[string]int{"lifting": 9}; return p.Validate(knownSkill) }, "demands.lifting"},

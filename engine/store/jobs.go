@@ -20,7 +20,6 @@ var _ engine.JobStore = (*Store)(nil)
 // so a lease takes one update and no read.
 var jobDocs sync.Map
 
-
 // JobState loads a job's lease document, inserting it the first time.
 func (s *Store) JobState(ctx context.Context, job string) (*engine.JobState, error) {
 	coll := s.db.Collection(collJobs)
