@@ -115,7 +115,11 @@ func (ix *Index) Apply(ctx context.Context, kind engine.Kind, records []engine.R
 		if err != nil {
 			return err
 		}
-		if err := b.Index(docID(kind, m.ID), d); err != nil {
+		doc, err := ix.bleveDocument(docID(kind, m.ID), kind, d)
+		if err == nil {
+			err = b.IndexAdvanced(doc)
+		}
+		if err != nil {
 			return fmt.Errorf("index %s %s: %w", kind, m.ID, err)
 		}
 	}

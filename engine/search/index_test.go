@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"jobbridge/engine"
@@ -187,6 +188,91 @@ func TestSearchFacets(t *testing.T) {
 	if res := MustSearch(t, ix, engine.SearchQuery{Type: engine.KindPost}); res.Facets != nil {
 		t.Errorf("facets without asking: %v", res.Facets)
 	}
+}
+
+// TestSearchFacetsSegments counts facets over posts written in several
+// batches (several segments, some posts replaced, some merged away), before
+// and after a reopen, against counts made by hand; the skills facet has more
+// values than it shows and keeps the 20 most frequent.
+func TestSearchFacetsSegments(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	streets := []string{"xujiahui", "longhua", "tianlin", "kangjian"}
+	modes := []string{"onsite", "remote", "hybrid"}
+	employerStreet := func(id string) string { return streets[int(id[len(id)-1]-'0')%len(streets)] }
+	posts := map[string]*engine.Post{}
+	var rev int64
+	write := func(ix *Index, from, to, salt int) {
+		var recs []engine.Record
+		for i := from; i < to; i++ {
+			rev++
+			p := post(fmt.Sprintf("p-%03d", i), rev, "仓库拣货员", fmt.Sprintf("e-%d", (i+salt)%7),
+				modes[(i*salt)%len(modes)], 0, 0, fmt.Sprintf("s%02d", i%29), fmt.Sprintf("s%02d", (i*salt)%31))
+			if (i+salt)%5 == 0 {
+				p.Status = "closed"
+			}
+			posts[p.ID] = p
+			recs = append(recs, p)
+		}
+		MustApply(t, ix, engine.KindPost, recs...)
+	}
+	want := func() map[string][]engine.FacetCount {
+		count := map[string]map[string]int{"street": {}, "workMode": {}, "status": {}, "skills": {}}
+		for _, p := range posts {
+			count["street"][employerStreet(p.EmployerID)]++
+			count["workMode"][p.WorkMode]++
+			count["status"][p.Status]++
+			seen := map[string]bool{}
+			for _, s := range p.Skills {
+				if !seen[s.Code] {
+					seen[s.Code] = true
+					count["skills"][s.Code]++
+				}
+			}
+		}
+		out := map[string][]engine.FacetCount{}
+		for f, m := range count {
+			var fcs []engine.FacetCount
+			for v, n := range m {
+				fcs = append(fcs, fc(v, n))
+			}
+			slices.SortFunc(fcs, func(a, b engine.FacetCount) int {
+				if a.Count != b.Count {
+					return b.Count - a.Count
+				}
+				return strings.Compare(a.Value, b.Value)
+			})
+			out[f] = fcs[:min(len(fcs), 20)]
+		}
+		return out
+	}
+	check := func(ix *Index, when string) {
+		t.Helper()
+		res := MustSearch(t, ix, engine.SearchQuery{Type: engine.KindPost, Text: "拣货", Facets: true})
+		if res.Total != uint64(len(posts)) {
+			t.Fatalf("%s: %d hits, want %d", when, res.Total, len(posts))
+		}
+		for f, w := range want() {
+			if got := res.Facets[f]; !slices.Equal(got, w) {
+				t.Errorf("%s: facet %s: got %v, want %v", when, f, got, w)
+			}
+		}
+	}
+
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.EmployerStreet = employerStreet
+	write(ix, 0, 60, 1)
+	write(ix, 40, 100, 2) // replaces 40..59
+	write(ix, 10, 20, 3)
+	check(ix, "written")
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix = MustOpen(t, dir)
+	check(ix, "reopened")
 }
 
 func TestSearchPaging(t *testing.T) {

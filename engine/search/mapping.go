@@ -22,6 +22,11 @@ const (
 	fieldEmployerID  = "employerId"
 	fieldCounsellor  = "counsellorId"
 	fieldGeo         = "geo"
+	// fieldFacets holds every faceted value of a document as "field:value",
+	// the one field with doc values, added outside the mapping (see
+	// Index.bleveDocument) because the mapping cannot leave doc values
+	// uncompressed.
+	fieldFacets = "facets"
 )
 
 // textFields are searched by a query's text, with their boosts.
@@ -39,7 +44,7 @@ var storedFields = []string{fieldTitle, fieldStreet, fieldWorkMode, fieldStatus}
 
 // mappingVersion changes whenever newMapping or the documents change; an index
 // built with another version is rebuilt from the store.
-const mappingVersion = "1"
+const mappingVersion = "2"
 
 // newMapping describes the one document shape shared by the three kinds. It is
 // static: only the fields named here are indexed, whatever a document holds.
@@ -68,15 +73,15 @@ func newMapping() mapping.IndexMapping {
 	doc := bleve.NewDocumentStaticMapping()
 	add := func(name string, f *mapping.FieldMapping) { doc.AddFieldMappingsAt(name, f) }
 	add(fieldKind, kw(false, false))
-	add(fieldID, kw(false, true))
+	add(fieldID, kw(false, false))
 	add(fieldTitle, text(true))
 	add(fieldDescription, text(false))
 	add(fieldSkillNames, text(false))
-	add(fieldSkills, kw(false, true))
-	add(fieldStreet, kw(true, true))
-	add(fieldWorkMode, kw(true, true))
-	add(fieldStatus, kw(true, true))
-	add(fieldCategory, kw(false, true))
+	add(fieldSkills, kw(false, false))
+	add(fieldStreet, kw(true, false))
+	add(fieldWorkMode, kw(true, false))
+	add(fieldStatus, kw(true, false))
+	add(fieldCategory, kw(false, false))
 	add(fieldEmployerID, kw(false, false))
 	add(fieldCounsellor, kw(false, false))
 	add(fieldGeo, geo)

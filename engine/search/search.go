@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,9 +64,9 @@ func (ix *Index) Search(ctx context.Context, q engine.SearchQuery) (*engine.Sear
 		req.SetSearchAfter(after)
 	}
 	if q.Facets {
-		for _, f := range facetFields(kind) {
-			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
-		}
+		// Every value is counted (a few hundred at most: streets, statuses,
+		// modes, categories, the skill catalog), then cut per field below.
+		req.AddFacet(fieldFacets, bleve.NewFacetRequest(fieldFacets, math.MaxInt32))
 	}
 
 	res, err := ix.bi.SearchInContext(ctx, req)
@@ -94,22 +95,38 @@ func (ix *Index) Search(ctx context.Context, q engine.SearchQuery) (*engine.Sear
 		}
 	}
 	if q.Facets {
-		out.Facets = make(map[string][]engine.FacetCount, len(res.Facets))
-		for name, fr := range res.Facets {
-			counts := make([]engine.FacetCount, 0)
-			for _, t := range fr.Terms.Terms() {
-				counts = append(counts, engine.FacetCount{Value: t.Term, Count: t.Count})
-			}
-			sort.SliceStable(counts, func(i, j int) bool {
-				if counts[i].Count != counts[j].Count {
-					return counts[i].Count > counts[j].Count
-				}
-				return counts[i].Value < counts[j].Value
-			})
-			out.Facets[name] = counts
-		}
+		out.Facets = splitFacets(kind, res.Facets[fieldFacets])
 	}
 	return out, nil
+}
+
+// splitFacets turns the counts of fieldFacets' "field:value" terms into each
+// faceted field's values, most frequent first (then by value), at most
+// facetSize each. Every faceted field of the kind is present, empty when no
+// hit has a value for it.
+func splitFacets(kind engine.Kind, fr *bsearch.FacetResult) map[string][]engine.FacetCount {
+	out := make(map[string][]engine.FacetCount)
+	for _, f := range facetFields(kind) {
+		out[f] = []engine.FacetCount{}
+	}
+	if fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			field, value, ok := strings.Cut(t.Term, ":")
+			if counts, known := out[field]; ok && known {
+				out[field] = append(counts, engine.FacetCount{Value: value, Count: t.Count})
+			}
+		}
+	}
+	for f, counts := range out {
+		sort.Slice(counts, func(i, j int) bool {
+			if counts[i].Count != counts[j].Count {
+				return counts[i].Count > counts[j].Count
+			}
+			return counts[i].Value < counts[j].Value
+		})
+		out[f] = counts[:min(len(counts), facetSize)]
+	}
+	return out
 }
 
 // buildQuery matches the text over the text fields (everything when empty),
