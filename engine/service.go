@@ -385,7 +385,9 @@ func (s *Service) write(ctx context.Context, kind Kind, r Record) (created bool,
 	old := NewRecord(kind)
 	switch err := s.Store.Get(ctx, kind, m.ID, old); ErrorCode(err) {
 	case "":
-		m.CreatedAt = old.RecordMeta().CreatedAt
+		// An import replaces whatever is stored: the rev of r (from the
+		// file) is not one this store gave, so it is set to the one read.
+		m.CreatedAt, m.Rev = old.RecordMeta().CreatedAt, old.RecordMeta().Rev
 		return false, s.Store.Replace(ctx, kind, r)
 	case ENOTFOUND:
 		return true, s.Store.Create(ctx, kind, r)

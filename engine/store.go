@@ -70,7 +70,9 @@ type Store interface {
 	// CreateMany inserts new records of one kind in one batch; ECONFLICT when any
 	// already exists (then some may be stored: put them one by one).
 	CreateMany(ctx context.Context, kind Kind, rs []Record) error
-	// Replace overwrites the record with r's ID; ENOTFOUND when absent, ECONFLICT on a unique field.
+	// Replace overwrites the record with r's ID; ENOTFOUND when absent, ECONFLICT on a
+	// unique field, and ECONFLICT when r carries a rev (the one it was read at)
+	// that is no longer the stored one.
 	Replace(ctx context.Context, kind Kind, r Record) error
 	// Delete removes a record that is not followed by the change feed (users).
 	Delete(ctx context.Context, kind Kind, id string) error

@@ -136,11 +136,27 @@ func (j *TrainingOutcomes) pass(ctx context.Context, e *engine.Enrollment, c *en
 	if err != nil {
 		return nil, err
 	}
-	if added := addSkills(&sk, c.Skills); added > 0 {
-		if err := j.Service.Replace(ctx, engine.KindSeeker, &sk); err != nil {
+	for attempt := 1; ; attempt++ {
+		added := addSkills(&sk, c.Skills)
+		if added == 0 {
+			break
+		}
+		err := j.Service.Replace(ctx, engine.KindSeeker, &sk)
+		if err == nil {
+			Count(ctx, "skillsAdded", added)
+			break
+		}
+		if engine.ErrorCode(err) != engine.ECONFLICT || attempt == 3 {
 			return nil, fmt.Errorf("add skills to seeker %s: %w", sk.ID, err)
 		}
-		Count(ctx, "skillsAdded", added)
+		// A counsellor saved the file meanwhile: add to what they saved.
+		sk = engine.Seeker{}
+		if err := j.Service.Store.Get(ctx, engine.KindSeeker, e.SeekerID, &sk); err != nil {
+			return nil, err
+		}
+		if sk.Erased {
+			return nil, nil
+		}
 	}
 	after, err := j.Matcher.Matches(sk.ID, engine.KindPost, engine.DefaultMatchLimit)
 	if err != nil {

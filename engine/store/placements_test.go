@@ -165,3 +165,40 @@ func TestPutInboxMany(t *testing.T) {
 		t.Fatalf("stored %v", ids)
 	}
 }
+
+// TestReplaceReadRev: a replace carrying the rev it was read at loses to any
+// write in between (here a hire taking an opening) instead of undoing it.
+func TestReplaceReadRev(t *testing.T) {
+	s := MustOpen(t)
+	ctx := context.Background()
+	MustCreate(t, s, engine.KindPost, &engine.Post{Meta: engine.Meta{ID: "p-1"}, EmployerID: "e-1", Title: "t", Status: "open", Openings: 2})
+	var read engine.Post // an employer's PATCH reads the post…
+	if err := s.Get(ctx, engine.KindPost, "p-1", &read); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TakeOpening(ctx, "p-1"); err != nil { // …a hire takes an opening…
+		t.Fatal(err)
+	}
+	read.Title = "edited" // …and the PATCH writes what it read.
+	wantCode(t, s.Replace(ctx, engine.KindPost, &read), engine.ECONFLICT, "changed by someone else")
+	var p engine.Post
+	if err := s.Get(ctx, engine.KindPost, "p-1", &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Openings != 1 || p.Title != "t" {
+		t.Fatalf("after the refused replace: %d openings, title %q; want 1 and t", p.Openings, p.Title)
+	}
+	// Read again, the edit goes through and keeps the hire's count.
+	p.Title = "edited"
+	if err := s.Replace(ctx, engine.KindPost, &p); err != nil {
+		t.Fatal(err)
+	}
+	var got engine.Post
+	if err := s.Get(ctx, engine.KindPost, "p-1", &got); err != nil || got.Openings != 1 || got.Title != "edited" {
+		t.Fatalf("after the replace: %+v %v", got, err)
+	}
+	// A record without a rev (built, not read) replaces whatever is stored.
+	if err := s.Replace(ctx, engine.KindPost, &engine.Post{Meta: engine.Meta{ID: "p-1"}, EmployerID: "e-1", Title: "new", Status: "open", Openings: 5}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -93,6 +93,9 @@ func (s *Store) Create(ctx context.Context, kind engine.Kind, r engine.Record) (
 
 // Replace overwrites the record with r's ID, keeping its createdAt; ENOTFOUND
 // when absent, ECONFLICT when the new username or resident ID is someone else's.
+// When r carries a rev (the one it was read at), the stored record must still
+// have it, else ECONFLICT: a PATCH never overwrites what another request wrote
+// between its read and its write (a hire's openings, a seat claim, an edit).
 func (s *Store) Replace(ctx context.Context, kind engine.Kind, r engine.Record) (err error) {
 	c, err := checkRecord(kind, r)
 	if err != nil {
@@ -107,27 +110,32 @@ func (s *Store) Replace(ctx context.Context, kind engine.Kind, r engine.Record) 
 	}()
 	coll := s.db.Collection(c)
 	doc := s.document(r)
+	readRev := m.Rev
 
-	if kind == engine.KindClass {
-		conditional.Lock() // against seat claims (training.go)
-		defer conditional.Unlock()
-	}
+	// A conditional write (placements.go): against seat claims, openings
+	// taken by a hire and any other write since r was read.
+	conditional.Lock()
+	defer conditional.Unlock()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var old struct {
+		Rev            int64     `bson:"rev"`
 		CreatedAt      time.Time `bson:"createdAt"`
 		Username       string    `bson:"username"`
 		ResidentIDHash string    `bson:"residentIdHash"`
 		SeatsTaken     int       `bson:"seatsTaken"`
 	}
 	err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: m.ID}},
-		options.FindOne().SetProjection(bson.D{{Key: "createdAt", Value: 1}, {Key: "username", Value: 1}, {Key: "residentIdHash", Value: 1}, {Key: "seatsTaken", Value: 1}}),
+		options.FindOne().SetProjection(bson.D{{Key: "rev", Value: 1}, {Key: "createdAt", Value: 1}, {Key: "username", Value: 1}, {Key: "residentIdHash", Value: 1}, {Key: "seatsTaken", Value: 1}}),
 	).Decode(&old)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return notFound(kind, m.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("replace %s %s: %w", kind, m.ID, err)
+	}
+	if readRev != 0 && readRev != old.Rev {
+		return changedMeanwhile(kind, m.ID)
 	}
 	// FerretDB enforces unique indexes on update with a bare internal error, so
 	// a changed unique field is checked first (rare: a full scan there).
@@ -146,7 +154,10 @@ func (s *Store) Replace(ctx context.Context, kind engine.Kind, r engine.Record) 
 		}
 	}
 
-	filter := bson.D{{Key: "_id", Value: m.ID}}
+	var cond bson.D
+	if readRev != 0 {
+		cond = append(cond, bson.E{Key: "rev", Value: readRev})
+	}
 	if cl, ok := doc.(*engine.Class); ok {
 		// Only ClaimSeat and ReleaseSeat change the seats taken: a replace
 		// (an admin's PATCH, a re-import) keeps the stored count, and only if
@@ -156,7 +167,11 @@ func (s *Store) Replace(ctx context.Context, kind engine.Kind, r engine.Record) 
 				Fields: []engine.FieldError{{Field: "seats", Message: fmt.Sprintf("must be at least the %d seats taken", old.SeatsTaken)}}}
 		}
 		cl.SeatsTaken = old.SeatsTaken
-		filter = append(filter, bson.E{Key: "seatsTaken", Value: old.SeatsTaken})
+		cond = append(cond, bson.E{Key: "seatsTaken", Value: old.SeatsTaken})
+	}
+	filter, err := s.guarded(ctx, m.ID, cond)
+	if err != nil {
+		return fmt.Errorf("replace %s %s: %w", kind, m.ID, err)
 	}
 	if m.Rev, err = s.nextRev(ctx); err != nil {
 		return fmt.Errorf("replace %s %s: %w", kind, m.ID, err)
@@ -173,13 +188,17 @@ func (s *Store) Replace(ctx context.Context, kind engine.Kind, r engine.Record) 
 	if err != nil {
 		return fmt.Errorf("replace %s %s: %w", kind, m.ID, err)
 	}
-	if res.MatchedCount == 0 && kind == engine.KindClass {
-		return engine.Errorf(engine.ECONFLICT, "class %s: a seat was claimed meanwhile; try again", m.ID)
-	}
 	if res.MatchedCount == 0 {
-		return notFound(kind, m.ID)
+		// Another process wrote it between the read above and this write
+		// (MongoDB only: on FerretDB the lock excludes that), or deleted it.
+		return changedMeanwhile(kind, m.ID)
 	}
 	return nil
+}
+
+// changedMeanwhile is the ECONFLICT of a replace whose record changed since it was read.
+func changedMeanwhile(kind engine.Kind, id string) error {
+	return engine.Errorf(engine.ECONFLICT, "%s %s was changed by someone else since it was read; read it again and retry", kind, id)
 }
 
 // conflict finds which unique value of r another record already holds and
