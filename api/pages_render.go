@@ -353,7 +353,10 @@ func (st *site) formFailed(v *view, err error, known func(field string) string) 
 	}
 	if len(e.Fields) == 0 {
 		v.Errors.Message = e.Message
-		if e.Code == engine.ECONFLICT {
+		switch {
+		case engine.IsChanged(err):
+			v.Errors.Message = st.cat.T(v.Lang, "err.changed")
+		case e.Code == engine.ECONFLICT:
 			v.Errors.Message = st.cat.T(v.Lang, "err.conflict")
 		}
 	}

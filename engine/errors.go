@@ -29,6 +29,20 @@ type Error struct {
 	Code    string       `json:"code"`
 	Message string       `json:"message"`
 	Fields  []FieldError `json:"fields,omitempty"`
+	changed bool         // an ECONFLICT made by Changed
+}
+
+// Changed is the ECONFLICT of a write over a record that someone else wrote
+// after it was read.
+func Changed(kind Kind, id string) *Error {
+	return &Error{Code: ECONFLICT, changed: true,
+		Message: fmt.Sprintf("%s %s was changed by someone else since it was read; read it again and retry", kind, id)}
+}
+
+// IsChanged says whether err is a conflict made by Changed.
+func IsChanged(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.changed
 }
 
 func (e *Error) Error() string {

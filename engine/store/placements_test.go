@@ -180,7 +180,11 @@ func TestReplaceReadRev(t *testing.T) {
 		t.Fatal(err)
 	}
 	read.Title = "edited" // …and the PATCH writes what it read.
-	wantCode(t, s.Replace(ctx, engine.KindPost, &read), engine.ECONFLICT, "changed by someone else")
+	err := s.Replace(ctx, engine.KindPost, &read)
+	wantCode(t, err, engine.ECONFLICT, "changed by someone else")
+	if !engine.IsChanged(err) {
+		t.Errorf("%v: not told apart from other conflicts", err)
+	}
 	var p engine.Post
 	if err := s.Get(ctx, engine.KindPost, "p-1", &p); err != nil {
 		t.Fatal(err)

@@ -135,7 +135,7 @@ func (s *Store) Replace(ctx context.Context, kind engine.Kind, r engine.Record) 
 		return fmt.Errorf("replace %s %s: %w", kind, m.ID, err)
 	}
 	if readRev != 0 && readRev != old.Rev {
-		return changedMeanwhile(kind, m.ID)
+		return engine.Changed(kind, m.ID)
 	}
 	// FerretDB enforces unique indexes on update with a bare internal error, so
 	// a changed unique field is checked first (rare: a full scan there).
@@ -191,14 +191,9 @@ func (s *Store) Replace(ctx context.Context, kind engine.Kind, r engine.Record) 
 	if res.MatchedCount == 0 {
 		// Another process wrote it between the read above and this write
 		// (MongoDB only: on FerretDB the lock excludes that), or deleted it.
-		return changedMeanwhile(kind, m.ID)
+		return engine.Changed(kind, m.ID)
 	}
 	return nil
-}
-
-// changedMeanwhile is the ECONFLICT of a replace whose record changed since it was read.
-func changedMeanwhile(kind engine.Kind, id string) error {
-	return engine.Errorf(engine.ECONFLICT, "%s %s was changed by someone else since it was read; read it again and retry", kind, id)
 }
 
 // conflict finds which unique value of r another record already holds and
