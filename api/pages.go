@@ -115,6 +115,7 @@ func (st *site) routes() []pageRoute {
 		{"GET", "/seekers/:id/matches", roles(engine.RoleCounsellor, engine.RoleTrainee), st.seekerMatches},
 		{"GET", "/seekers/:id/gaps", roles(engine.RoleCounsellor, engine.RoleTrainee), st.seekerGaps},
 		{"GET", "/seekers/:id/courses", roles(engine.RoleCounsellor, engine.RoleTrainee), st.seekerCourses},
+		{"POST", "/enrollments/:id/withdraw", roles(engine.RoleCounsellor, engine.RoleTrainee), st.withdrawSubmit},
 		{"GET", "/seekers/:id/referrals", couns, st.seekerReferrals},
 		{"POST", "/seekers/:id/refer", couns, st.referSubmit},
 		{"GET", "/referrals", roles(engine.RoleCounsellor, engine.RoleEmployer), st.employerReferrals},

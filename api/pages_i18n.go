@@ -298,7 +298,7 @@ var factorWeights = map[string]int{engine.FactorSkills: 40, engine.FactorFit: 25
 
 // auditActions are the actions the audit log records.
 var auditActions = func() []string {
-	a := []string{"read", "create", "update", "erase", "matches", "gaps", "enroll", "read-enrollment", "refer"}
+	a := []string{"read", "create", "update", "erase", "matches", "gaps", "enroll", "read-enrollment", "withdraw-enrollment", "refer"}
 	for _, s := range engine.ReferralStatuses {
 		a = append(a, "referral-"+s)
 	}

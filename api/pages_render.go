@@ -48,7 +48,7 @@ type navItem struct {
 type langLink struct{ Href, Lang, Name string }
 
 // doneNotices are the notices a page shows after a form succeeded (?done=).
-var doneNotices = []string{"saved", "created", "loggedOut", "displaySaved", "ran", "referred", "moved"}
+var doneNotices = []string{"saved", "created", "loggedOut", "displaySaved", "ran", "referred", "moved", "withdrawn"}
 
 // errorCodes are the error pages, by engine error code.
 var errorCodes = []string{engine.EINVALID, engine.ENOTFOUND, engine.ECONFLICT, engine.EUNAUTHORIZED,

@@ -498,6 +498,42 @@ func TestSeekerCourses(t *testing.T) {
 	if res, body := newBrowser(t, "").login("couns-x").get("/seekers/s-x/courses"); res.StatusCode != http.StatusOK || !strings.Contains(body, "页面测试班") {
 		t.Errorf("the counsellor does not see the courses: %d", res.StatusCode)
 	}
+
+	// The trainee withdraws through the course's form; the seat goes back.
+	en, ok := enrollmentOf(shared.svc, "s-x", "c-pages")
+	if !ok {
+		t.Fatal("no enrollment of s-x in c-pages")
+	}
+	form := "/enrollments/" + en + "/withdraw"
+	if !strings.Contains(body, `action="`+form+`"`) {
+		t.Fatalf("the course has no withdraw form")
+	}
+	if res, _ := newBrowser(t, "").login("couns-h").post("/", form, url.Values{}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another street's counsellor withdrawing: %d", res.StatusCode)
+	}
+	res, _ := trainee.post("/seekers/s-x/courses", form, url.Values{})
+	if to := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || to != "/seekers/s-x/courses?done=withdrawn#course-"+en {
+		t.Fatalf("withdraw: %d to %q", res.StatusCode, to)
+	}
+	_, body = trainee.get("/seekers/s-x/courses?done=withdrawn")
+	if !strings.Contains(body, "已退出该课程") || strings.Contains(body, `action="`+form+`"`) {
+		t.Errorf("after withdrawing: no notice, or the form is still there")
+	}
+	var after engine.Class
+	if err := shared.store.Get(ctx, engine.KindClass, "c-pages", &after); err != nil || after.SeatsTaken != 0 {
+		t.Errorf("seats taken after the withdrawal: %d (%v)", after.SeatsTaken, err)
+	}
+	if res, _ := trainee.post("/seekers/s-x/courses", form, url.Values{}); res.StatusCode != http.StatusConflict {
+		t.Errorf("withdrawing twice: %d", res.StatusCode)
+	}
+}
+
+// enrollmentOf finds a seeker's enrollment in a class.
+func enrollmentOf(svc *engine.Service, seeker, class string) (string, bool) {
+	for _, v := range svc.Enrollments(func(v *engine.EnrollmentView) bool { return v.SeekerID == seeker && v.ClassID == class }) {
+		return v.ID, true
+	}
+	return "", false
 }
 
 func TestSchedulesPage(t *testing.T) {

@@ -25,6 +25,7 @@ type courseView struct {
 	Class   *engine.Class
 	Modules []moduleRow
 	Done    int
+	Open    bool // no outcome yet: it may be withdrawn
 }
 
 type moduleRow struct {
@@ -61,7 +62,7 @@ func (st *site) seekerCourses(c *gin.Context) error {
 		if err := st.svc.Store.Get(ctx, engine.KindClass, e.ClassID, &cl); err != nil {
 			return err
 		}
-		cv := courseView{E: e, Class: &cl}
+		cv := courseView{E: e, Class: &cl, Open: !engine.Final(e.Status)}
 		for _, m := range cl.Modules {
 			mp := e.Modules[m.ID]
 			row := moduleRow{Title: m.Title, Required: m.Required, Progress: mp.Progress, Completed: mp.Completed,
@@ -81,6 +82,26 @@ func (st *site) seekerCourses(c *gin.Context) error {
 	v.Data = d
 	st.render(c, http.StatusOK, "courses", v)
 	return nil
+}
+
+// withdrawSubmit withdraws an enrollment (the API's PATCH with status
+// withdrawn) and shows the courses again.
+func (st *site) withdrawSubmit(c *gin.Context) error {
+	ctx := c.Request.Context()
+	v, err := st.svc.Enrollment(ctx, c.Param("id"))
+	if err == nil {
+		err = canReadEnrollment(pageUser(c), v, st.seekerStreet(v.SeekerID))
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := st.svc.Withdraw(ctx, v.ID); err != nil {
+		return err
+	}
+	if err := st.audit(c, "withdraw-enrollment", v.SeekerID); err != nil {
+		return err
+	}
+	return seeOther(c, "/seekers/"+url.PathEscape(v.SeekerID)+"/courses#course-"+v.ID, "withdrawn")
 }
 
 type inboxData struct{ Items []*engine.InboxItem }

@@ -130,6 +130,7 @@ func (s *Server) routes() []route {
 		{"GET", "/enrollments", roles(engine.RoleCounsellor), s.listEnrollments},
 		{"POST", "/enrollments", roles(engine.RoleCounsellor), s.createEnrollment},
 		{"GET", "/enrollments/:id", roles(engine.RoleCounsellor, engine.RoleTrainee), s.getEnrollment},
+		{"PATCH", "/enrollments/:id", roles(engine.RoleCounsellor, engine.RoleTrainee), s.patchEnrollment},
 		{"GET", "/me/enrollments", roles(engine.RoleTrainee), s.myEnrollments},
 		{"POST", "/xapi/statements", roles(engine.RoleProvider, engine.RoleTrainee), s.postStatements},
 		{"GET", "/xapi/statements", roles(engine.RoleCounsellor), s.getStatements},

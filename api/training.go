@@ -100,6 +100,40 @@ func (s *Server) getEnrollment(c *gin.Context) {
 	ok(c, v)
 }
 
+// enrollmentPatch is what PATCH /enrollments/{id} takes: only a withdrawal;
+// the outcomes come from the training-outcomes job.
+type enrollmentPatch struct {
+	Status string `json:"status"`
+}
+
+// patchEnrollment withdraws an enrollment: whoever may read it (admin, the
+// seeker's counsellor, the trainee themself) may end it, and its seat goes back.
+func (s *Server) patchEnrollment(c *gin.Context) {
+	v, found := s.loadEnrollment(c, c.Param("id"))
+	if !found {
+		return
+	}
+	var in enrollmentPatch
+	if err := decode(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	if in.Status != engine.EnrollmentWithdrawn {
+		fail(c, invalid("status", "only withdrawn can be set by hand; the training-outcomes job sets the other statuses"))
+		return
+	}
+	out, err := s.svc.Withdraw(c.Request.Context(), v.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.audit(c, "withdraw-enrollment", out.SeekerID); err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, out)
+}
+
 // myEnrollments answers a trainee's own enrollments, newest first, each with
 // its per-module progress, overall progress, status, score and next module.
 func (s *Server) myEnrollments(c *gin.Context) {

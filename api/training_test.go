@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -427,5 +428,86 @@ func TestSchedulesAndInbox(t *testing.T) {
 	res, _ = e.do(t, "admin", "POST", "/api/v1/admin/schedules/rematch/run?now=yesterday", nil)
 	if res.StatusCode != 400 {
 		t.Fatalf("bad now: %d", res.StatusCode)
+	}
+}
+
+func TestWithdraw(t *testing.T) {
+	e := trainingWorld(t)
+	ctx := context.Background()
+	if err := e.svc.Create(ctx, engine.KindClass, trainingClass("c-wd", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Enroll(ctx, &engine.Enrollment{Meta: engine.Meta{ID: "en-wd"}, SeekerID: "s-h", ClassID: "c-wd"}, "u-admin"); err != nil {
+		t.Fatal(err)
+	}
+	const path = "/api/v1/enrollments/en-wd"
+	withdraw := `{"status":"withdrawn"}`
+	for u, want := range map[string]int{"": 401, "emp1": 403, "prov-tr": 403, "trainee-x": 404, "couns-x": 404} {
+		if res, out := e.do(t, u, "PATCH", path, withdraw); res.StatusCode != want {
+			t.Errorf("%q: %d %s, want %d", u, res.StatusCode, out, want)
+		}
+	}
+	for body, field := range map[string]string{`{"status":"passed"}`: "status", `{"status":"withdrawn","seats":2}`: "seats", `{}`: "status"} {
+		res, out := e.do(t, "couns-h", "PATCH", path, body)
+		if res.StatusCode != 400 || !strings.Contains(strings.Join(errorFields(out), " "), field) {
+			t.Errorf("%s: %d %s, want 400 naming %s", body, res.StatusCode, out, field)
+		}
+	}
+	seats := func() int {
+		var c engine.Class
+		if err := e.store.Get(ctx, engine.KindClass, "c-wd", &c); err != nil {
+			t.Fatal(err)
+		}
+		return c.SeatsTaken
+	}
+	if n := seats(); n != 1 {
+		t.Fatalf("refused requests changed the seats taken: %d", n)
+	}
+
+	// Six withdrawals at once: one succeeds and gives the one seat back once.
+	codes := make(chan int, 6)
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, _ := e.do(t, "couns-h", "PATCH", path, withdraw)
+			codes <- res.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	got := map[int]int{}
+	for c := range codes {
+		got[c]++
+	}
+	if got[200] != 1 || got[409] != 5 {
+		t.Fatalf("six withdrawals at once: %v, want one 200 and five 409", got)
+	}
+	if n := seats(); n != 0 {
+		t.Fatalf("seats taken after the withdrawal: %d, want 0", n)
+	}
+	res, out := e.do(t, "couns-h", "GET", path, nil)
+	var v engine.EnrollmentView
+	json.Unmarshal(out, &v)
+	if res.StatusCode != 200 || v.Status != engine.EnrollmentWithdrawn || v.OutcomeAt == nil {
+		t.Fatalf("after: %d %s", res.StatusCode, out)
+	}
+	// Statements about it are refused; the free seat takes someone else.
+	res, out = e.doWith(t, "admin", "POST", "/api/v1/xapi/statements",
+		xstatement(uuidN(40), "s-h", "c-wd", "m1", "completed", ""), xapiHeader)
+	if res.StatusCode != 400 || !strings.Contains(strings.Join(errorFields(out), " "), "actor.account.name") {
+		t.Errorf("a statement after the withdrawal: %d %s", res.StatusCode, out)
+	}
+	res, out = e.do(t, "couns-x", "POST", "/api/v1/enrollments", `{"seekerId":"s-x","classId":"c-wd"}`)
+	if res.StatusCode != 201 {
+		t.Errorf("enrolling in the freed seat: %d %s", res.StatusCode, out)
+	}
+	entries, err := e.store.AuditLog(ctx, engine.AuditQuery{SeekerID: "s-h", Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(entries, func(a engine.AuditEntry) bool { return a.Action == "withdraw-enrollment" && a.Actor == "u-ch" }) {
+		t.Errorf("no audit entry for the withdrawal")
 	}
 }

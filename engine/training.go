@@ -22,6 +22,10 @@ type TrainingStore interface {
 	ClaimSeat(ctx context.Context, classID string) (*Class, error)
 	// ReleaseSeat gives a seat back and returns the class after it.
 	ReleaseSeat(ctx context.Context, classID string) (*Class, error)
+	// WithdrawEnrollment sets an enrollment without an outcome to withdrawn
+	// (statusAt and outcomeAt at) in one conditional update with a new rev;
+	// ECONFLICT when it has an outcome already or changed meanwhile.
+	WithdrawEnrollment(ctx context.Context, id string, at time.Time) (*Enrollment, error)
 	// AppendProgress appends events to enrollments' logs, each in one atomic
 	// update (a $push) with a new rev, and returns the revs by enrollment id.
 	AppendProgress(ctx context.Context, appends map[string][]ProgressEvent) (map[string]int64, error)
@@ -256,6 +260,27 @@ func (s *Service) Enroll(ctx context.Context, e *Enrollment, by string) (*Enroll
 		return nil, err
 	}
 	v := e.View(claimed)
+	s.training.putEnrollment(v)
+	return v, nil
+}
+
+// Withdraw takes a seeker out of a class by hand (their counsellor, or the
+// trainee themself): the enrollment ends as withdrawn, its seat goes back to
+// the class, and statements about it are refused from then on. An enrollment
+// that has its outcome (passed, failed, withdrawn) is a conflict.
+func (s *Service) Withdraw(ctx context.Context, id string) (*EnrollmentView, error) {
+	e, err := s.Store.WithdrawEnrollment(ctx, id, s.Clock.Now().UTC().Truncate(time.Millisecond))
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.Store.ReleaseSeat(context.WithoutCancel(ctx), e.ClassID)
+	if err != nil {
+		return nil, fmt.Errorf("withdraw enrollment %s: give the seat back: %w", id, err)
+	}
+	if err := s.applied(context.WithoutCancel(ctx), KindClass, c); err != nil {
+		return nil, err
+	}
+	v := e.View(c)
 	s.training.putEnrollment(v)
 	return v, nil
 }

@@ -201,6 +201,40 @@ func (s *Store) ReleaseSeat(ctx context.Context, classID string) (*engine.Class,
 	return &out, nil
 }
 
+// WithdrawEnrollment sets an enrollment without an outcome yet to withdrawn,
+// with statusAt and outcomeAt at, conditional on the status it read: of two
+// withdrawals at once one gets ECONFLICT, so its seat is given back once.
+// ECONFLICT too when the enrollment has its outcome already.
+func (s *Store) WithdrawEnrollment(ctx context.Context, id string, at time.Time) (*engine.Enrollment, error) {
+	conditional.Lock()
+	defer conditional.Unlock()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var e engine.Enrollment
+	if err := s.Get(ctx, engine.KindEnrollment, id, &e); err != nil {
+		return nil, err
+	}
+	if engine.Final(e.Status) {
+		return nil, engine.Errorf(engine.ECONFLICT, "enrollment %s is %s already: it has its outcome", id, e.Status)
+	}
+	filter, err := s.guarded(ctx, id, bson.D{{Key: "status", Value: e.Status}})
+	if err != nil {
+		return nil, err
+	}
+	at = dbTime(at)
+	out, err := s.setFields(ctx, engine.KindEnrollment, filter,
+		bson.D{{Key: "status", Value: engine.EnrollmentWithdrawn}, {Key: "statusAt", Value: at}, {Key: "outcomeAt", Value: at}}, nil, &engine.Enrollment{})
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, engine.Changed(engine.KindEnrollment, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("withdraw enrollment %s: %w", id, err)
+	}
+	after := out.(*engine.Enrollment) // without its log, which stays as read
+	e.Status, e.StatusAt, e.OutcomeAt, e.Rev, e.UpdatedAt = after.Status, after.StatusAt, after.OutcomeAt, after.Rev, after.UpdatedAt
+	return &e, nil
+}
+
 // AppendProgress $pushes each enrollment's events onto its log: one update
 // by _id per enrollment, atomic on its own, so concurrent statements never
 // lose each other. The revs come from one counter update and the updates go
