@@ -493,6 +493,14 @@ func TestWithdraw(t *testing.T) {
 	if res.StatusCode != 200 || v.Status != engine.EnrollmentWithdrawn || v.OutcomeAt == nil {
 		t.Fatalf("after: %d %s", res.StatusCode, out)
 	}
+	// A training-outcomes decision made before the withdrawal is dropped.
+	written, err := e.svc.SettleEnrollments(ctx, []engine.StatusChange{{ID: "en-wd", Status: engine.EnrollmentPassed, At: time.Now()}})
+	if err != nil || len(written) != 0 {
+		t.Fatalf("settling over a withdrawal: wrote %v, %v", written, err)
+	}
+	if v, err := e.svc.Enrollment(ctx, "en-wd"); err != nil || v.Status != engine.EnrollmentWithdrawn {
+		t.Fatalf("after a late decision: %+v %v", v, err)
+	}
 	// Statements about it are refused; the free seat takes someone else.
 	res, out = e.doWith(t, "admin", "POST", "/api/v1/xapi/statements",
 		xstatement(uuidN(40), "s-h", "c-wd", "m1", "completed", ""), xapiHeader)

@@ -63,6 +63,9 @@ type training struct {
 	inboxRev  int64
 
 	locks [64]sync.Mutex // by seeker and class: one enrollment at a time per pair
+	// settle orders the training-outcomes job's writes and withdrawals in
+	// this process: neither writes over the other's outcome.
+	settle sync.Mutex
 }
 
 func (t *training) putEnrollment(v *EnrollmentView) {
@@ -269,6 +272,8 @@ func (s *Service) Enroll(ctx context.Context, e *Enrollment, by string) (*Enroll
 // the class, and statements about it are refused from then on. An enrollment
 // that has its outcome (passed, failed, withdrawn) is a conflict.
 func (s *Service) Withdraw(ctx context.Context, id string) (*EnrollmentView, error) {
+	s.training.settle.Lock()
+	defer s.training.settle.Unlock()
 	e, err := s.Store.WithdrawEnrollment(ctx, id, s.Clock.Now().UTC().Truncate(time.Millisecond))
 	if err != nil {
 		return nil, err
@@ -522,13 +527,25 @@ type StatusChange struct {
 }
 
 // SettleEnrollments writes the training-outcomes job's decisions in one bulk
-// write and brings the roster up to date.
-func (s *Service) SettleEnrollments(ctx context.Context, changes []StatusChange) error {
-	revs, err := s.Store.SetEnrollmentStatuses(ctx, changes)
-	if err != nil {
-		return err
-	}
+// write and brings the roster up to date. A decision about an enrollment
+// withdrawn since the job read it is dropped; it returns the ones written.
+func (s *Service) SettleEnrollments(ctx context.Context, changes []StatusChange) ([]StatusChange, error) {
+	s.training.settle.Lock()
+	defer s.training.settle.Unlock()
+	var kept []StatusChange
 	for _, ch := range changes {
+		if v, ok := s.training.byIDCopy(ch.ID); !ok || v.Status != EnrollmentWithdrawn {
+			kept = append(kept, ch)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, nil
+	}
+	revs, err := s.Store.SetEnrollmentStatuses(ctx, kept)
+	if err != nil {
+		return nil, err
+	}
+	for _, ch := range kept {
 		v, ok := s.training.byIDCopy(ch.ID)
 		if !ok {
 			continue
@@ -540,7 +557,7 @@ func (s *Service) SettleEnrollments(ctx context.Context, changes []StatusChange)
 		}
 		s.training.putEnrollment(v)
 	}
-	return nil
+	return kept, nil
 }
 
 // AddInbox stores an inbox item; false when an item with its id exists (the

@@ -59,10 +59,10 @@ func (j *TrainingOutcomes) Run(ctx context.Context) error {
 		if len(changes) == 0 {
 			return
 		}
-		if err := j.Service.SettleEnrollments(ctx, changes); err != nil {
+		if written, err := j.Service.SettleEnrollments(ctx, changes); err != nil {
 			failed.add(err)
 		} else {
-			for _, ch := range changes {
+			for _, ch := range written {
 				Count(ctx, ch.Status, 1)
 			}
 		}
