@@ -342,9 +342,11 @@ func (s *Service) Put(ctx context.Context, kind Kind, r Record) (created bool, e
 	return created, s.applied(ctx, kind, r)
 }
 
-// PutMany puts records of one kind: new ones in one batch, and, when some
-// already exist, each one as Put does. It validates every record first and
-// stores nothing when one is invalid. The index gets them in one batch.
+// PutMany puts records of one kind: new ones in one batch and, when some
+// already exist, those replaced in one bulk write and the rest created in
+// another; one by one, as Put does, only when the batch conflicts. It
+// validates every record first and stores nothing when one is invalid. The
+// index gets them in one batch.
 func (s *Service) PutMany(ctx context.Context, kind Kind, rs []Record) (int, error) {
 	for _, r := range rs {
 		if err := s.Prepare(ctx, kind, r); err != nil {
@@ -356,6 +358,16 @@ func (s *Service) PutMany(ctx context.Context, kind Kind, rs []Record) (int, err
 	}
 	err := s.Store.CreateMany(ctx, kind, rs)
 	if ErrorCode(err) == ECONFLICT {
+		// Some exist (a re-import): replace those in bulk, create the rest.
+		var missing []Record
+		missing, err = s.Store.ReplaceMany(ctx, kind, rs)
+		if err == nil && len(missing) > 0 {
+			err = s.Store.CreateMany(ctx, kind, missing)
+		}
+	}
+	if ErrorCode(err) == ECONFLICT {
+		// A record changed or was created meanwhile, or a unique value is
+		// taken: one by one, so the error names the record.
 		for _, r := range rs {
 			if _, err = s.write(ctx, kind, r); err != nil {
 				return 0, fmt.Errorf("%s %s: %w", kind, r.RecordMeta().ID, err)

@@ -70,6 +70,11 @@ type Store interface {
 	// CreateMany inserts new records of one kind in one batch; ECONFLICT when any
 	// already exists (then some may be stored: put them one by one).
 	CreateMany(ctx context.Context, kind Kind, rs []Record) error
+	// ReplaceMany overwrites, in bulk, those of rs that are stored (whatever
+	// their revs), as Replace does each, and returns the others untouched;
+	// ECONFLICT when one changed meanwhile or a unique value is taken (then
+	// some may be stored: put them one by one).
+	ReplaceMany(ctx context.Context, kind Kind, rs []Record) (missing []Record, err error)
 	// Replace overwrites the record with r's ID; ENOTFOUND when absent, ECONFLICT on a
 	// unique field, and ECONFLICT when r carries a rev (the one it was read at)
 	// that is no longer the stored one.

@@ -118,56 +118,19 @@ func (s *Store) Replace(ctx context.Context, kind engine.Kind, r engine.Record) 
 	defer conditional.Unlock()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	var old struct {
-		Rev            int64     `bson:"rev"`
-		CreatedAt      time.Time `bson:"createdAt"`
-		Username       string    `bson:"username"`
-		ResidentIDHash string    `bson:"residentIdHash"`
-		SeatsTaken     int       `bson:"seatsTaken"`
-	}
-	err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: m.ID}},
-		options.FindOne().SetProjection(bson.D{{Key: "rev", Value: 1}, {Key: "createdAt", Value: 1}, {Key: "username", Value: 1}, {Key: "residentIdHash", Value: 1}, {Key: "seatsTaken", Value: 1}}),
-	).Decode(&old)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return notFound(kind, m.ID)
-	}
+	old, err := s.readOld(ctx, coll, kind, m.ID)
 	if err != nil {
-		return fmt.Errorf("replace %s %s: %w", kind, m.ID, err)
+		return err
 	}
 	if readRev != 0 && readRev != old.Rev {
 		return engine.Changed(kind, m.ID)
 	}
-	// FerretDB enforces unique indexes on update with a bare internal error, so
-	// a changed unique field is checked first (rare: a full scan there).
-	switch d := doc.(type) {
-	case *engine.User:
-		if d.Username != old.Username {
-			if err := s.conflict(ctx, kind, r, false); err != nil {
-				return err
-			}
-		}
-	case *seekerDoc:
-		if d.ResidentIDHash != old.ResidentIDHash {
-			if err := s.conflict(ctx, kind, r, false); err != nil {
-				return err
-			}
-		}
+	cond, err := s.replaceChecks(ctx, kind, r, doc, old)
+	if err != nil {
+		return err
 	}
-
-	var cond bson.D
 	if readRev != 0 {
 		cond = append(cond, bson.E{Key: "rev", Value: readRev})
-	}
-	if cl, ok := doc.(*engine.Class); ok {
-		// Only ClaimSeat and ReleaseSeat change the seats taken: a replace
-		// (an admin's PATCH, a re-import) keeps the stored count, and only if
-		// it did not change since it was read (another process's claim).
-		if cl.Seats < old.SeatsTaken {
-			return &engine.Error{Code: engine.EINVALID, Message: "validation failed",
-				Fields: []engine.FieldError{{Field: "seats", Message: fmt.Sprintf("must be at least the %d seats taken", old.SeatsTaken)}}}
-		}
-		cl.SeatsTaken = old.SeatsTaken
-		cond = append(cond, bson.E{Key: "seatsTaken", Value: old.SeatsTaken})
 	}
 	filter, err := s.guarded(ctx, m.ID, cond)
 	if err != nil {
@@ -176,7 +139,6 @@ func (s *Store) Replace(ctx context.Context, kind engine.Kind, r engine.Record) 
 	if m.Rev, err = s.nextRev(ctx); err != nil {
 		return fmt.Errorf("replace %s %s: %w", kind, m.ID, err)
 	}
-	m.CreatedAt = dbTime(old.CreatedAt)
 	m.UpdatedAt = s.now()
 	res, err := coll.ReplaceOne(ctx, filter, doc)
 	if isDuplicate(err) {
@@ -194,6 +156,68 @@ func (s *Store) Replace(ctx context.Context, kind engine.Kind, r engine.Record) 
 		return engine.Changed(kind, m.ID)
 	}
 	return nil
+}
+
+// replaceOld is what a replace reads of the stored record first.
+type replaceOld struct {
+	Rev            int64     `bson:"rev"`
+	CreatedAt      time.Time `bson:"createdAt"`
+	Username       string    `bson:"username"`
+	ResidentIDHash string    `bson:"residentIdHash"`
+	SeatsTaken     int       `bson:"seatsTaken"`
+}
+
+var replaceOldFields = bson.D{{Key: "rev", Value: 1}, {Key: "createdAt", Value: 1}, {Key: "username", Value: 1},
+	{Key: "residentIdHash", Value: 1}, {Key: "seatsTaken", Value: 1}}
+
+// readOld reads replaceOld of a stored record; ENOTFOUND when there is none.
+func (s *Store) readOld(ctx context.Context, coll *mongo.Collection, kind engine.Kind, id string) (*replaceOld, error) {
+	var old replaceOld
+	err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(replaceOldFields)).Decode(&old)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, notFound(kind, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("replace %s %s: %w", kind, id, err)
+	}
+	return &old, nil
+}
+
+// replaceChecks checks doc, the new form of r, against the stored record: a
+// changed username or resident ID must be free, and a class keeps the seats
+// taken it has, which its seats must hold. It returns the conditions the
+// write's filter adds (a class's seats taken), and sets r's createdAt.
+func (s *Store) replaceChecks(ctx context.Context, kind engine.Kind, r engine.Record, doc any, old *replaceOld) (bson.D, error) {
+	// FerretDB enforces unique indexes on update with a bare internal error, so
+	// a changed unique field is checked first (rare: a full scan there).
+	switch d := doc.(type) {
+	case *engine.User:
+		if d.Username != old.Username {
+			if err := s.conflict(ctx, kind, r, false); err != nil {
+				return nil, err
+			}
+		}
+	case *seekerDoc:
+		if d.ResidentIDHash != old.ResidentIDHash {
+			if err := s.conflict(ctx, kind, r, false); err != nil {
+				return nil, err
+			}
+		}
+	}
+	r.RecordMeta().CreatedAt = dbTime(old.CreatedAt)
+	cl, ok := doc.(*engine.Class)
+	if !ok {
+		return nil, nil
+	}
+	// Only ClaimSeat and ReleaseSeat change the seats taken: a replace (an
+	// admin's PATCH, a re-import) keeps the stored count, and only if it did
+	// not change since it was read (another process's claim).
+	if cl.Seats < old.SeatsTaken {
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "validation failed",
+			Fields: []engine.FieldError{{Field: "seats", Message: fmt.Sprintf("must be at least the %d seats taken", old.SeatsTaken)}}}
+	}
+	cl.SeatsTaken = old.SeatsTaken
+	return bson.D{{Key: "seatsTaken", Value: old.SeatsTaken}}, nil
 }
 
 // conflict finds which unique value of r another record already holds and
