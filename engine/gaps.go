@@ -163,11 +163,10 @@ func (q *seekerQ) eligibleClasses(classes []classC, today int32, levels []int8) 
 func (m *Matcher) Gaps(seekerID string, limit int) (*GapsResponse, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	slot, ok := m.seekerIDs[seekerID]
-	if !ok {
-		return nil, errNoSeeker(seekerID)
+	q, err := m.storedSeeker(seekerID)
+	if err != nil {
+		return nil, err
 	}
-	q := *m.seekerAt(slot)
 	return m.gaps(&q, seekerID, limit), nil
 }
 

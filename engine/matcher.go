@@ -387,12 +387,20 @@ func (m *Matcher) Matches(seekerID string, typ Kind, limit int) (*MatchResponse,
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	slot, ok := m.seekerIDs[seekerID]
-	if !ok {
-		return nil, errNoSeeker(seekerID)
+	q, err := m.storedSeeker(seekerID)
+	if err != nil {
+		return nil, err
 	}
-	q := *m.seekerAt(slot)
 	return m.match(&q, seekerID, typ, limit), nil
+}
+
+// storedSeeker copies the compiled form of a stored seeker (the caller holds m.mu).
+func (m *Matcher) storedSeeker(id string) (seekerQ, error) {
+	slot, ok := m.seekerIDs[id]
+	if !ok {
+		return seekerQ{}, errNoSeeker(id)
+	}
+	return *m.seekerAt(slot), nil
 }
 
 // MatchSeeker is Matches for a seeker record passed in, stored or not (say, a
