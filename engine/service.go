@@ -427,7 +427,9 @@ func (s *Service) Erase(ctx context.Context, id string) (*Seeker, error) {
 	return &erased, s.applied(ctx, KindSeeker, &erased)
 }
 
-// DeleteUser removes a login account; its sessions stop working at once.
+// DeleteUser removes a login account; its sessions stop working at once in
+// this process, and are revoked in the store for the others (whose session
+// caches hold one for at most 30 s).
 func (s *Service) DeleteUser(ctx context.Context, id string) error {
 	if err := s.Store.Delete(ctx, KindUser, id); err != nil {
 		return err
@@ -435,5 +437,5 @@ func (s *Service) DeleteUser(ctx context.Context, id string) error {
 	s.mu.Lock()
 	delete(s.users, id)
 	s.mu.Unlock()
-	return nil
+	return s.Store.DeleteUserSessions(ctx, id)
 }

@@ -94,6 +94,8 @@ type Store interface {
 	PutSession(ctx context.Context, s *Session) error
 	GetSession(ctx context.Context, tokenHash string) (*Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteUserSessions revokes every session of a user.
+	DeleteUserSessions(ctx context.Context, userID string) error
 
 	// Audit appends an entry to the audit log; AuditLog lists entries newest first.
 	Audit(ctx context.Context, e *AuditEntry) error

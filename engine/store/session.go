@@ -57,6 +57,15 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	return nil
 }
 
+// DeleteUserSessions revokes every session of a user (whose account is
+// deleted): other processes' session caches then stop at the store.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID string) error {
+	if _, err := s.db.Collection(collSessions).DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}}); err != nil {
+		return fmt.Errorf("delete sessions of %s: %w", userID, err)
+	}
+	return nil
+}
+
 // Audit limits.
 const (
 	DefaultAuditLimit = 50

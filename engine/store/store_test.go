@@ -426,6 +426,21 @@ func TestSessions(t *testing.T) {
 	if err := s.DeleteSession(ctx, sess.ID); err != nil {
 		t.Fatalf("deleting a deleted session: %v", err)
 	}
+
+	// A deleted account's sessions all go; another user's stay.
+	for i, uid := range []string{"u2", "u2", "u3"} {
+		if err := s.PutSession(ctx, &engine.Session{Meta: engine.Meta{ID: fmt.Sprintf("h%d", i)}, UserID: uid, ExpiresAt: sess.ExpiresAt}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DeleteUserSessions(ctx, "u2"); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{engine.ENOTFOUND, engine.ENOTFOUND, ""} {
+		if _, err := s.GetSession(ctx, fmt.Sprintf("h%d", i)); engine.ErrorCode(err) != want {
+			t.Errorf("session h%d after deleting u2's: %v", i, err)
+		}
+	}
 }
 
 func TestAudit(t *testing.T) {
