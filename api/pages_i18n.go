@@ -279,7 +279,7 @@ func enumFamilies() map[string][]string {
 		"errorHelp":      errorCodes,
 		"done":           doneNotices,
 		"enrollStatus":   engine.EnrollmentStatuses,
-		"inboxKind":      inboxKinds,
+		"inboxKind":      engine.InboxKinds,
 		"jobAbout":       jobNames,
 		"runResult":      runResults,
 		"runTrigger":     runTriggers,

@@ -526,6 +526,10 @@ func TestSeekerCourses(t *testing.T) {
 	if res, _ := trainee.post("/seekers/s-x/courses", form, url.Values{}); res.StatusCode != http.StatusConflict {
 		t.Errorf("withdrawing twice: %d", res.StatusCode)
 	}
+	_, body = newBrowser(t, "").login("couns-x").get("/inbox")
+	if !strings.Contains(body, "退出了「页面测试班") {
+		t.Errorf("the counsellor's inbox does not name the withdrawal")
+	}
 }
 
 // enrollmentOf finds a seeker's enrollment in a class.

@@ -15,10 +15,6 @@ import (
 // or a counsellor's view of a file), the counsellor's inbox, and the admin's
 // schedules. They use the training policy of policy_training.go.
 
-// inboxKinds are the kinds of inbox items the jobs write.
-var inboxKinds = []string{engine.InboxPassed, engine.InboxFailed, engine.InboxInactive, engine.InboxNewMatches,
-	engine.InboxFollowUpDue, engine.InboxFollowUpOverdue}
-
 // courseView is one enrollment with its class, for the courses page.
 type courseView struct {
 	E       *engine.EnrollmentView
@@ -95,7 +91,7 @@ func (st *site) withdrawSubmit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := st.svc.Withdraw(ctx, v.ID); err != nil {
+	if _, err := st.svc.Withdraw(ctx, v.ID, pageUser(c).ID); err != nil {
 		return err
 	}
 	if err := st.audit(c, "withdraw-enrollment", v.SeekerID); err != nil {

@@ -122,7 +122,7 @@ func (s *Server) patchEnrollment(c *gin.Context) {
 		fail(c, invalid("status", "only withdrawn can be set by hand; the training-outcomes job sets the other statuses"))
 		return
 	}
-	out, err := s.svc.Withdraw(c.Request.Context(), v.ID)
+	out, err := s.svc.Withdraw(c.Request.Context(), v.ID, user(c).ID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -224,8 +224,7 @@ func (s *Server) inbox(c *gin.Context) {
 		return
 	}
 	kind := c.Query("kind")
-	if kind != "" && !slices.Contains([]string{engine.InboxPassed, engine.InboxFailed, engine.InboxInactive, engine.InboxNewMatches,
-		engine.InboxFollowUpDue, engine.InboxFollowUpOverdue}, kind) {
+	if kind != "" && !slices.Contains(engine.InboxKinds, kind) {
 		fail(c, invalid("kind", "must be passed, failed, inactive, new-matches, followup-due or followup-overdue"))
 		return
 	}

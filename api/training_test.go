@@ -493,6 +493,15 @@ func TestWithdraw(t *testing.T) {
 	if res.StatusCode != 200 || v.Status != engine.EnrollmentWithdrawn || v.OutcomeAt == nil {
 		t.Fatalf("after: %d %s", res.StatusCode, out)
 	}
+	// The seeker's counsellor (u-cx) hears of it; couns-h made it.
+	res, out = e.do(t, "couns-x", "GET", "/api/v1/inbox?kind=withdrawn", nil)
+	var inbox struct{ Results []engine.InboxItem }
+	json.Unmarshal(out, &inbox)
+	if res.StatusCode != 200 || !slices.ContainsFunc(inbox.Results, func(it engine.InboxItem) bool {
+		return it.EnrollmentID == "en-wd" && it.SeekerID == "s-h" && it.ClassTitle != "" && strings.Contains(it.Text.Zh, "退出")
+	}) {
+		t.Errorf("the counsellor's inbox: %d %s", res.StatusCode, out)
+	}
 	// A training-outcomes decision made before the withdrawal is dropped.
 	written, err := e.svc.SettleEnrollments(ctx, []engine.StatusChange{{ID: "en-wd", Status: engine.EnrollmentPassed, At: time.Now()}})
 	if err != nil || len(written) != 0 {

@@ -8,10 +8,15 @@ const (
 	InboxFailed     = "failed"      // a class ended without the seeker completing or passing it
 	InboxInactive   = "inactive"    // no statement for 14 days while the class runs
 	InboxNewMatches = "new-matches" // the nightly rematch found posts new to the seeker's top matches
+	InboxWithdrawn  = "withdrawn"   // someone other than the seeker's counsellor withdrew them from a class
 )
 
+// InboxKinds are every kind of inbox item, in the order pages list them.
+var InboxKinds = []string{InboxPassed, InboxFailed, InboxInactive, InboxWithdrawn, InboxNewMatches,
+	InboxFollowUpDue, InboxFollowUpOverdue}
+
 // InboxItem is a note to a counsellor about one of their seekers, written by
-// the scheduled jobs. Its id is derived from what it reports, so a job that
+// the scheduled jobs (and by a withdrawal). Its id is derived from what it reports, so a job that
 // runs twice writes it once.
 type InboxItem struct {
 	ID           string       `json:"id" bson:"_id"`

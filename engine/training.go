@@ -267,11 +267,13 @@ func (s *Service) Enroll(ctx context.Context, e *Enrollment, by string) (*Enroll
 	return v, nil
 }
 
-// Withdraw takes a seeker out of a class by hand (their counsellor, or the
-// trainee themself): the enrollment ends as withdrawn, its seat goes back to
-// the class, and statements about it are refused from then on. An enrollment
-// that has its outcome (passed, failed, withdrawn) is a conflict.
-func (s *Service) Withdraw(ctx context.Context, id string) (*EnrollmentView, error) {
+// Withdraw takes a seeker out of a class by hand, by the user by (their
+// counsellor, an admin, or the trainee themself): the enrollment ends as
+// withdrawn, its seat goes back to the class, and statements about it are
+// refused from then on. The seeker's counsellor gets an inbox item unless
+// they did it. An enrollment that has its outcome (passed, failed,
+// withdrawn) is a conflict.
+func (s *Service) Withdraw(ctx context.Context, id, by string) (*EnrollmentView, error) {
 	s.training.settle.Lock()
 	defer s.training.settle.Unlock()
 	e, err := s.Store.WithdrawEnrollment(ctx, id, s.Clock.Now().UTC().Truncate(time.Millisecond))
@@ -287,7 +289,24 @@ func (s *Service) Withdraw(ctx context.Context, id string) (*EnrollmentView, err
 	}
 	v := e.View(c)
 	s.training.putEnrollment(v)
-	return v, nil
+	return v, s.tellWithdrawn(context.WithoutCancel(ctx), v, by)
+}
+
+// tellWithdrawn puts a withdrawal in the inbox of the seeker's counsellor,
+// unless they made it (or the seeker has none).
+func (s *Service) tellWithdrawn(ctx context.Context, v *EnrollmentView, by string) error {
+	var sk Seeker
+	if err := s.Store.Get(ctx, KindSeeker, v.SeekerID, &sk); err != nil {
+		return fmt.Errorf("withdraw enrollment %s: %w", v.ID, err)
+	}
+	if sk.CounsellorID == "" || sk.CounsellorID == by {
+		return nil
+	}
+	_, err := s.AddInbox(ctx, &InboxItem{ID: "withdrawn:" + v.ID, Kind: InboxWithdrawn, CounsellorID: sk.CounsellorID,
+		SeekerID: sk.ID, SeekerName: sk.Name, EnrollmentID: v.ID, ClassID: v.ClassID, ClassTitle: v.ClassTitle,
+		Text: Note{Zh: fmt.Sprintf("退出了「%s」", v.ClassTitle), En: fmt.Sprintf("withdrew from %s", v.ClassTitle)},
+		At:   s.Clock.Now().UTC().Truncate(time.Millisecond)})
+	return err
 }
 
 // classAdmits applies the hard constraints to one seeker and class and says
