@@ -57,6 +57,18 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	return nil
 }
 
+// PurgeExpiredSessions deletes the sessions that have expired. The store
+// runs it when it opens: on FerretDB, which has no TTL indexes, that is what
+// keeps the collection from growing with every login (MongoDB also expires
+// them through a TTL index on expiresAt).
+func (s *Store) PurgeExpiredSessions(ctx context.Context) error {
+	_, err := s.db.Collection(collSessions).DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lte", Value: s.now()}}}})
+	if err != nil {
+		return fmt.Errorf("purge expired sessions: %w", err)
+	}
+	return nil
+}
+
 // DeleteUserSessions revokes every session of a user (whose account is
 // deleted): other processes' session caches then stop at the store.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID string) error {

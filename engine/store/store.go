@@ -110,6 +110,10 @@ func Open(ctx context.Context, uri string, cipher *Cipher, log *slog.Logger) (*S
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	if err := s.PurgeExpiredSessions(ctx); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("open store: %w", err)
+	}
 	return s, nil
 }
 
@@ -141,6 +145,15 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	}
 	for coll, models := range placementIndexes(byRev) {
 		indexes[coll] = models
+	}
+	indexes[collSessions] = []mongo.IndexModel{{Keys: bson.D{{Key: "userId", Value: 1}}}}
+	ferret, err := s.onFerretDB(ctx)
+	if err != nil {
+		return err
+	}
+	if !ferret { // MongoDB removes expired sessions itself; FerretDB v1 has no TTL indexes
+		indexes[collSessions] = append(indexes[collSessions],
+			mongo.IndexModel{Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: options.Index().SetExpireAfterSeconds(0)})
 	}
 	// One index per command: FerretDB v1.24 panics when a createIndexes
 	// command repeats two or more indexes that already exist.

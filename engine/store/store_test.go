@@ -441,6 +441,28 @@ func TestSessions(t *testing.T) {
 			t.Errorf("session h%d after deleting u2's: %v", i, err)
 		}
 	}
+
+	// Purging drops the expired sessions and keeps the live one (the test
+	// clock reads 2025-03-01; h2 expires on 2025-03-08).
+	expired := &engine.Session{Meta: engine.Meta{ID: "expired"}, UserID: "u3", ExpiresAt: time.Date(2025, 2, 28, 9, 0, 0, 0, engine.Shanghai)}
+	if err := s.PutSession(ctx, expired); err != nil {
+		t.Fatal(err)
+	}
+	live := &engine.Session{Meta: engine.Meta{ID: "live"}, UserID: "u3", ExpiresAt: time.Date(2025, 3, 2, 9, 0, 0, 0, engine.Shanghai)}
+	if err := s.PutSession(ctx, live); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PurgeExpiredSessions(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetSession(ctx, "expired"); engine.ErrorCode(err) != engine.ENOTFOUND {
+		t.Errorf("an expired session after the purge: %v", err)
+	}
+	for _, id := range []string{"live", "h2"} {
+		if _, err := s.GetSession(ctx, id); err != nil {
+			t.Errorf("live session %s after the purge: %v", id, err)
+		}
+	}
 }
 
 func TestAudit(t *testing.T) {
