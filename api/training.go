@@ -225,7 +225,7 @@ func (s *Server) inbox(c *gin.Context) {
 	}
 	kind := c.Query("kind")
 	if kind != "" && !slices.Contains(engine.InboxKinds, kind) {
-		fail(c, invalid("kind", "must be passed, failed, inactive, new-matches, followup-due or followup-overdue"))
+		fail(c, invalid("kind", "must be one of "+strings.Join(engine.InboxKinds, ", ")))
 		return
 	}
 	items := s.svc.Inbox(owner)
