@@ -136,7 +136,10 @@ func (st *site) userSave(c *gin.Context) error {
 	if u.ID == pageUser(c).ID && u.Disabled {
 		f.problems.Add("disabled", "you cannot disable your own account")
 	}
-	err := st.saveUser(c, f, &u, pw, false)
+	err := f.unchanged(engine.KindUser, &u)
+	if err == nil {
+		err = st.saveUser(c, f, &u, pw, false)
+	}
 	if err == nil {
 		return seeOther(c, "/admin/users", "saved")
 	}
@@ -209,7 +212,10 @@ func (st *site) skillSave(c *gin.Context) error {
 	f := newForm(c)
 	readSkillForm(f, &sk)
 	ctx := c.Request.Context()
-	err := f.check(ctx, st.svc, engine.KindSkill, &sk)
+	err := f.unchanged(engine.KindSkill, &sk)
+	if err == nil {
+		err = f.check(ctx, st.svc, engine.KindSkill, &sk)
+	}
 	if err == nil {
 		err = st.svc.Replace(ctx, engine.KindSkill, &sk)
 	}

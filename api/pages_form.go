@@ -19,6 +19,18 @@ type form struct {
 
 func newForm(c *gin.Context) *form { return &form{c: c} }
 
+// unchanged says r is as it was when its edit form was shown: the form's
+// hidden rev is r's. Else someone saved r meanwhile and this form, saved,
+// would undo their change: the conflict shows the form again with what was
+// typed and the rev now, so saving once more is a decision.
+func (f *form) unchanged(kind engine.Kind, r engine.Record) error {
+	shown := f.str("rev")
+	if shown == "" || shown == strconv.FormatInt(r.RecordMeta().Rev, 10) {
+		return nil
+	}
+	return engine.Changed(kind, r.RecordMeta().ID)
+}
+
 // str is a trimmed text field.
 func (f *form) str(name string) string { return strings.TrimSpace(f.c.PostForm(name)) }
 

@@ -240,7 +240,10 @@ func (st *site) postSave(c *gin.Context) error {
 	f := newForm(c)
 	readPostForm(f, &p)
 	ctx := c.Request.Context()
-	err := f.check(ctx, st.svc, engine.KindPost, &p)
+	err := f.unchanged(engine.KindPost, &p)
+	if err == nil {
+		err = f.check(ctx, st.svc, engine.KindPost, &p)
+	}
 	if err == nil {
 		err = canWritePost(pageUser(c), &p)
 	}

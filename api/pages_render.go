@@ -329,6 +329,7 @@ type shownError struct {
 type formErrors struct {
 	List    []shownError
 	Message string // a message not tied to one field
+	Changed bool   // the record changed since the form was shown
 }
 
 func (f *formErrors) by(field string) *shownError {
@@ -355,7 +356,7 @@ func (st *site) formFailed(v *view, err error, known func(field string) string) 
 		v.Errors.Message = e.Message
 		switch {
 		case engine.IsChanged(err):
-			v.Errors.Message = st.cat.T(v.Lang, "err.changed")
+			v.Errors.Message, v.Errors.Changed = st.cat.T(v.Lang, "err.changed"), true
 		case e.Code == engine.ECONFLICT:
 			v.Errors.Message = st.cat.T(v.Lang, "err.conflict")
 		}
@@ -380,6 +381,9 @@ func (st *site) formFailed(v *view, err error, known func(field string) string) 
 
 // formStatus is the status of a form shown again with its errors.
 func formStatus(v *view) int {
+	if v.Errors.Changed {
+		return statusOf[engine.ECONFLICT]
+	}
 	if v.Errors.Any() {
 		return statusOf[engine.EINVALID]
 	}

@@ -281,7 +281,10 @@ func (st *site) seekerSave(c *gin.Context) error {
 	f := newForm(c)
 	readSeekerForm(f, &sk, plain, engine.Today(st.clock))
 	ctx := c.Request.Context()
-	err := f.check(ctx, st.svc, engine.KindSeeker, &sk)
+	err := f.unchanged(engine.KindSeeker, &sk)
+	if err == nil {
+		err = f.check(ctx, st.svc, engine.KindSeeker, &sk)
+	}
 	if err == nil {
 		err = writableSeeker(u, &sk)
 	}

@@ -672,3 +672,41 @@ func TestReferralPages(t *testing.T) {
 		t.Errorf("follow-up worklist: %d", res.StatusCode)
 	}
 }
+
+// TestEditFormConflict: a form saved after someone else saved the record is
+// shown again (409) with what was typed, instead of undoing their change;
+// saving it again is then a decision, and goes through.
+func TestEditFormConflict(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sk := testSeeker("s-edit", "xujiahui", 77)
+	if err := shared.svc.Create(ctx, engine.KindSeeker, sk); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, "").login("couns-x")
+	_, page := b.get("/seekers/s-edit/edit")
+	form := formValues(page)
+	if form.Get("rev") == "" {
+		t.Fatal("the edit form carries no rev")
+	}
+	// Someone saves the file through the API meanwhile.
+	if res, out := shared.do(t, "admin", "PATCH", "/api/v1/seekers/s-edit", `{"preferences":{"minMonthlyWage":5555,"maxWeeklyHours":40}}`); res.StatusCode != 200 {
+		t.Fatalf("PATCH: %d %s", res.StatusCode, out)
+	}
+	form.Set("preferences.minMonthlyWage", "4321")
+	res, body := b.do("POST", "/seekers/s-edit/edit", form)
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "已被其他人或系统修改") || !strings.Contains(body, `value="4321"`) {
+		t.Fatalf("stale form: got %d, want 409 with the message and what was typed", res.StatusCode)
+	}
+	var now engine.Seeker
+	if err := shared.store.Get(ctx, engine.KindSeeker, "s-edit", &now); err != nil || now.Preferences.MinMonthlyWage != 5555 {
+		t.Fatalf("the stale form overwrote the change: %d (%v)", now.Preferences.MinMonthlyWage, err)
+	}
+	res, _ = b.do("POST", "/seekers/s-edit/edit", formValues(body))
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving again: got %d", res.StatusCode)
+	}
+	if err := shared.store.Get(ctx, engine.KindSeeker, "s-edit", &now); err != nil || now.Preferences.MinMonthlyWage != 4321 {
+		t.Fatalf("after saving again: %d (%v)", now.Preferences.MinMonthlyWage, err)
+	}
+}
