@@ -679,7 +679,7 @@ func TestReferralPages(t *testing.T) {
 func TestEditFormConflict(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	sk := testSeeker("s-edit", "xujiahui", 77)
+	sk := testSeeker("s-edit", "xujiahui", 88)
 	if err := shared.svc.Create(ctx, engine.KindSeeker, sk); err != nil {
 		t.Fatal(err)
 	}

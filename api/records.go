@@ -31,6 +31,7 @@ func getAllowed[R engine.Record](c *gin.Context, s *Server, kind engine.Kind, r 
 // getRecord answers GET /{kind}/{id}.
 func getRecord[R engine.Record](c *gin.Context, s *Server, kind engine.Kind, r R, may access[R]) {
 	if loadRecord(c, s, kind, r, may) {
+		etag(c, r)
 		ok(c, r)
 	}
 }
@@ -61,6 +62,10 @@ func patchRecord[R engine.Record](c *gin.Context, s *Server, kind engine.Kind, r
 	if !loadRecord(c, s, kind, r, may) {
 		return r, false
 	}
+	if err := ifMatch(c, kind, r); err != nil {
+		fail(c, err)
+		return r, false
+	}
 	meta := *r.RecordMeta()
 	if err := decode(c, r); err != nil {
 		fail(c, err)
@@ -75,6 +80,7 @@ func patchRecord[R engine.Record](c *gin.Context, s *Server, kind engine.Kind, r
 		fail(c, err)
 		return r, false
 	}
+	etag(c, r)
 	return r, true
 }
 

@@ -2,16 +2,24 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"jobbridge/engine"
 )
 
+// ePrecondition is the API's own error code for an If-Match naming another
+// version of a record than the stored one.
+const ePrecondition = "precondition_failed"
+
 // statusOf maps the domain's error codes to HTTP statuses; the only place that does.
 var statusOf = map[string]int{
+	ePrecondition:        http.StatusPreconditionFailed,
 	engine.EINVALID:      http.StatusBadRequest,
 	engine.ENOTFOUND:     http.StatusNotFound,
 	engine.ECONFLICT:     http.StatusConflict,
@@ -33,6 +41,29 @@ func fail(c *gin.Context, err error) {
 		status = http.StatusInternalServerError
 	}
 	c.AbortWithStatusJSON(status, gin.H{"error": e})
+}
+
+// etag names the version of r a response carries: its rev.
+func etag(c *gin.Context, r engine.Record) {
+	c.Header("ETag", `"`+strconv.FormatInt(r.RecordMeta().Rev, 10)+`"`)
+}
+
+// ifMatch refuses a write whose If-Match header names none of the stored
+// version of r (its ETag): the client edited an older copy. No header, or
+// "*", asks nothing.
+func ifMatch(c *gin.Context, kind engine.Kind, r engine.Record) error {
+	h := strings.TrimSpace(c.GetHeader("If-Match"))
+	if h == "" || h == "*" {
+		return nil
+	}
+	now := `"` + strconv.FormatInt(r.RecordMeta().Rev, 10) + `"`
+	for _, tag := range strings.Split(h, ",") {
+		if strings.TrimSpace(tag) == now {
+			return nil
+		}
+	}
+	return &engine.Error{Code: ePrecondition, Message: fmt.Sprintf("%s %s changed since that version: it is %s now; read it again", kind, r.RecordMeta().ID, now),
+		Fields: []engine.FieldError{{Field: "If-Match", Message: "names a version that is no longer the stored one (" + now + ")"}}}
 }
 
 // ok answers 200 with v.

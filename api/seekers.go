@@ -77,6 +77,7 @@ func (s *Server) getSeeker(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	etag(c, &sk)
 	ok(c, seekerView(user(c), &sk, true))
 }
 
@@ -94,6 +95,10 @@ func writableSeeker(u *engine.User, sk *engine.Seeker) error {
 func (s *Server) patchSeeker(c *gin.Context) {
 	var sk engine.Seeker
 	if !loadRecord(c, s, engine.KindSeeker, &sk, canWriteSeeker) {
+		return
+	}
+	if err := ifMatch(c, engine.KindSeeker, &sk); err != nil {
+		fail(c, err)
 		return
 	}
 	meta := sk.Meta
@@ -118,6 +123,7 @@ func (s *Server) patchSeeker(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	etag(c, &sk)
 	ok(c, seekerView(user(c), &sk, true))
 }
 

@@ -47,6 +47,10 @@ func (s *Server) patchUser(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if err := ifMatch(c, engine.KindUser, &in.User); err != nil {
+		fail(c, err)
+		return
+	}
 	meta, hash := in.Meta, in.PasswordHash
 	if err := decode(c, &in); err != nil {
 		fail(c, err)
@@ -69,6 +73,7 @@ func (s *Server) patchUser(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	etag(c, &in.User)
 	ok(c, &in.User)
 }
 
