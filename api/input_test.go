@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -218,19 +217,7 @@ func TestIfMatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	patch := func(ifMatch, body string) (*http.Response, []byte) {
-		req, _ := http.NewRequest("PATCH", e.srv.URL+"/api/v1/posts/p-ifmatch", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+e.token(t, "emp1"))
-		if ifMatch != "" {
-			req.Header.Set("If-Match", ifMatch)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		out, _ := io.ReadAll(res.Body)
-		return res, out
+		return e.doWith(t, "emp1", "PATCH", "/api/v1/posts/p-ifmatch", body, map[string]string{"If-Match": ifMatch})
 	}
 	res, _ := e.do(t, "emp1", "GET", "/api/v1/posts/p-ifmatch", nil)
 	first := res.Header.Get("ETag")
