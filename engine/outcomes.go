@@ -48,8 +48,6 @@ type outcomes struct {
 	referrals  map[string]*Referral
 	open       map[[2]string]string // seeker, post → open referral id
 	placements map[string]*Placement
-	refRev     int64
-	placeRev   int64
 
 	locks [64]sync.Mutex // by seeker and post, and by referral: one change at a time
 }
@@ -70,7 +68,6 @@ func (o *outcomes) putReferral(r *Referral) {
 	} else if o.open[pair] == r.ID {
 		delete(o.open, pair)
 	}
-	o.refRev = max(o.refRev, r.Rev)
 }
 
 func (o *outcomes) putPlacement(p *Placement) {
@@ -83,7 +80,6 @@ func (o *outcomes) putPlacement(p *Placement) {
 		return
 	}
 	o.placements[p.ID] = p
-	o.placeRev = max(o.placeRev, p.Rev)
 }
 
 func (o *outcomes) lock(parts ...string) *sync.Mutex {
@@ -96,25 +92,20 @@ func (o *outcomes) lock(parts ...string) *sync.Mutex {
 }
 
 // loadOutcomes reads every referral and placement into memory (Load).
-func (s *Service) loadOutcomes(ctx context.Context) error {
-	_, err := s.followOutcomes(ctx, 0, 0)
+func (s *Service) loadOutcomes(ctx context.Context, h *horizon) error {
+	_, err := s.followOutcomes(ctx, 0, h)
 	if err != nil {
 		return fmt.Errorf("load referrals and placements: %w", err)
 	}
 	return nil
 }
 
-// pollOutcomes applies other processes' referral and placement writes (Poll).
-func (s *Service) pollOutcomes(ctx context.Context) (int, error) {
-	s.outcomes.mu.RLock()
-	rr, pr := s.outcomes.refRev, s.outcomes.placeRev
-	s.outcomes.mu.RUnlock()
-	return s.followOutcomes(ctx, rr, pr)
-}
-
-func (s *Service) followOutcomes(ctx context.Context, refSince, placeSince int64) (int, error) {
+// followOutcomes reads the referrals and placements written after since into
+// memory, telling h what it read.
+func (s *Service) followOutcomes(ctx context.Context, since int64, h *horizon) (int, error) {
 	n := 0
-	err := s.Store.Each(ctx, KindReferral, refSince, func(r Record) error {
+	err := s.Store.Each(ctx, KindReferral, since, func(r Record) error {
+		h.saw(r.RecordMeta().Rev, r.RecordMeta().UpdatedAt)
 		s.outcomes.putReferral(r.(*Referral))
 		n++
 		return nil
@@ -122,7 +113,8 @@ func (s *Service) followOutcomes(ctx context.Context, refSince, placeSince int64
 	if err != nil {
 		return n, err
 	}
-	err = s.Store.Each(ctx, KindPlacement, placeSince, func(r Record) error {
+	err = s.Store.Each(ctx, KindPlacement, since, func(r Record) error {
+		h.saw(r.RecordMeta().Rev, r.RecordMeta().UpdatedAt)
 		s.outcomes.putPlacement(r.(*Placement))
 		n++
 		return nil

@@ -26,7 +26,12 @@ type Service struct {
 	skills    map[string]*Skill
 	employers map[string]*Employer
 	users     map[string]*User
-	lastRev   int64 // highest rev seen by this process, for polling a shared database
+	feed      feed // where this process is in the change feed (feed.go)
+
+	// Shared says other processes write to the same database (an external
+	// MongoDB, with Poll running): the index's last rev then moves only with
+	// what Load and Poll have seen, never with this process's own writes.
+	Shared bool
 
 	training training // enrollments and inbox in memory (training.go)
 	outcomes outcomes // referrals and placements in memory (outcomes.go)
@@ -53,7 +58,7 @@ type LoadStats struct {
 }
 
 // Load reads every record into the in-memory state and applies to the index
-// only the records newer than its last applied rev (the delta since it last ran).
+// only the records newer than its last rev (the delta since it last ran).
 func (s *Service) Load(ctx context.Context) (LoadStats, error) {
 	var st LoadStats
 	last, err := s.Index.LastRev()
@@ -61,54 +66,91 @@ func (s *Service) Load(ctx context.Context) (LoadStats, error) {
 		return st, fmt.Errorf("index last rev: %w", err)
 	}
 	st.IndexLastRev = last
+	h := newHorizon(s.Clock.Now(), 0)
 	for _, kind := range Kinds {
 		var delta []Record
+		flush := func() error {
+			if len(delta) == 0 {
+				return nil
+			}
+			if err := s.Index.Apply(ctx, kind, delta, s.ownMark(delta)); err != nil {
+				return err
+			}
+			st.IndexApplied += len(delta)
+			delta = nil
+			return nil
+		}
 		err := s.Store.Each(ctx, kind, 0, func(r Record) error {
 			st.Records++
+			m := r.RecordMeta()
+			h.saw(m.Rev, m.UpdatedAt)
 			s.remember(kind, r)
-			if slices.Contains(IndexedKinds, kind) && r.RecordMeta().Rev > last {
+			if slices.Contains(IndexedKinds, kind) && m.Rev > last {
 				delta = append(delta, r)
 				if len(delta) >= 1000 {
-					if err := s.Index.Apply(ctx, kind, delta); err != nil {
-						return err
-					}
-					st.IndexApplied += len(delta)
-					delta = nil
+					return flush()
 				}
 			}
 			return nil
 		})
+		if err == nil {
+			err = flush()
+		}
 		if err != nil {
 			return st, fmt.Errorf("load %ss: %w", kind, err)
 		}
-		if len(delta) > 0 {
-			if err := s.Index.Apply(ctx, kind, delta); err != nil {
-				return st, fmt.Errorf("index %ss: %w", kind, err)
-			}
-			st.IndexApplied += len(delta)
-		}
 	}
-	if err := s.loadTraining(ctx); err != nil {
+	if err := s.loadTraining(ctx, h); err != nil {
 		return st, err
 	}
-	if err := s.loadOutcomes(ctx); err != nil {
+	if err := s.loadOutcomes(ctx, h); err != nil {
 		return st, err
 	}
-	return st, nil
+	return st, s.advance(ctx, h)
+}
+
+// ownMark is the mark Apply stores with records this process applies: their
+// highest rev when it is the database's only writer, else none (Poll and
+// Load mark what they have seen).
+func (s *Service) ownMark(rs []Record) int64 {
+	if s.Shared {
+		return 0
+	}
+	var mark int64
+	for _, r := range rs {
+		mark = max(mark, r.RecordMeta().Rev)
+	}
+	return mark
+}
+
+// advance moves this process's place in the feed to what h has seen, and,
+// on a shared database, the index's last rev with it.
+func (s *Service) advance(ctx context.Context, h *horizon) error {
+	if !s.feed.advance(h.safe) || !s.Shared {
+		return nil
+	}
+	if err := s.Index.Apply(ctx, KindPost, nil, h.safe); err != nil {
+		return fmt.Errorf("index last rev: %w", err)
+	}
+	return nil
 }
 
 // Poll applies the writes other processes made to a shared database since this
-// process last saw one. Not used on the embedded database, where every query is
-// a full scan and this process made every write itself.
+// process last saw them all (see FeedGrace): records it holds already, at
+// their rev, are not applied again. Not used on the embedded database, where
+// every query is a full scan and this process made every write itself.
 func (s *Service) Poll(ctx context.Context) (int, error) {
-	s.mu.RLock()
-	since := s.lastRev
-	s.mu.RUnlock()
+	since := s.feed.since()
+	h := newHorizon(s.Clock.Now(), since)
 	n := 0
 	for _, kind := range Kinds {
 		var batch []Record
 		err := s.Store.Each(ctx, kind, since, func(r Record) error {
-			batch = append(batch, r)
+			m := r.RecordMeta()
+			h.saw(m.Rev, m.UpdatedAt)
+			if !s.feed.applied(kind, m.ID, m.Rev) {
+				batch = append(batch, r)
+			}
 			return nil
 		})
 		if err != nil {
@@ -119,19 +161,25 @@ func (s *Service) Poll(ctx context.Context) (int, error) {
 		}
 		n += len(batch)
 	}
-	m, err := s.pollTraining(ctx)
+	m, err := s.followTraining(ctx, &classCache{st: s.Store}, since, h)
+	n += m
 	if err != nil {
-		return n + m, err
+		return n, err
 	}
-	k, err := s.pollOutcomes(ctx)
-	return n + m + k, err
+	k, err := s.followOutcomes(ctx, since, h)
+	n += k
+	if err != nil {
+		return n, err
+	}
+	return n, s.advance(ctx, h)
 }
 
 func (s *Service) remember(kind Kind, r Record) {
-	s.mu.Lock()
-	if rev := r.RecordMeta().Rev; rev > s.lastRev {
-		s.lastRev = rev
+	if s.Shared { // only Poll reads the feed again, and only on a shared database
+		m := r.RecordMeta()
+		s.feed.note(kind, m.ID, m.Rev)
 	}
+	s.mu.Lock()
 	switch v := r.(type) {
 	case *Skill:
 		s.skills[v.Code] = v
@@ -154,7 +202,7 @@ func (s *Service) applied(ctx context.Context, kind Kind, rs ...Record) error {
 		return nil
 	}
 	if slices.Contains(IndexedKinds, kind) {
-		if err := s.Index.Apply(ctx, kind, rs); err != nil {
+		if err := s.Index.Apply(ctx, kind, rs, s.ownMark(rs)); err != nil {
 			return fmt.Errorf("index %s: %w", kind, err)
 		}
 	}

@@ -118,10 +118,11 @@ type AuditQuery struct {
 // Index is the search index of posts, classes and seekers, kept in step with the
 // store by the change feed.
 type Index interface {
-	// Apply indexes the records (each carries its rev) and stores the highest
-	// rev as the last applied, in one batch.
-	Apply(ctx context.Context, kind Kind, records []Record) error
-	// LastRev is the highest rev applied.
+	// Apply indexes the records and, when mark is above the last rev, stores
+	// mark as the rev up to which the index holds every write, in the same
+	// batch (records may be none, to store a mark alone).
+	Apply(ctx context.Context, kind Kind, records []Record, mark int64) error
+	// LastRev is the last mark stored: the index holds every write up to it.
 	LastRev() (int64, error)
 	// Search runs a query.
 	Search(ctx context.Context, q SearchQuery) (*SearchResult, error)

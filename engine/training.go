@@ -55,12 +55,10 @@ type TrainingStore interface {
 // never filter in the database. It follows this process's writes at once and
 // other processes' writes through Poll. The zero value is ready to use.
 type training struct {
-	mu        sync.RWMutex
-	byID      map[string]*EnrollmentView
-	byPair    map[[2]string]string // seeker, class → enrollment id
-	inbox     map[string]*InboxItem
-	enrollRev int64
-	inboxRev  int64
+	mu     sync.RWMutex
+	byID   map[string]*EnrollmentView
+	byPair map[[2]string]string // seeker, class → enrollment id
+	inbox  map[string]*InboxItem
 
 	locks [64]sync.Mutex // by seeker and class: one enrollment at a time per pair
 	// settle orders the training-outcomes job's writes and withdrawals in
@@ -79,7 +77,6 @@ func (t *training) putEnrollment(v *EnrollmentView) {
 	}
 	t.byID[v.ID] = v
 	t.byPair[[2]string{v.SeekerID, v.ClassID}] = v.ID
-	t.enrollRev = max(t.enrollRev, v.Rev)
 }
 
 func (t *training) putInbox(it *InboxItem) {
@@ -89,7 +86,6 @@ func (t *training) putInbox(it *InboxItem) {
 		t.inbox = map[string]*InboxItem{}
 	}
 	t.inbox[it.ID] = it
-	t.inboxRev = max(t.inboxRev, it.Rev)
 }
 
 func (t *training) pairLock(seekerID, classID string) *sync.Mutex {
@@ -145,7 +141,7 @@ func (cc *classCache) get(ctx context.Context, id string) (*Class, error) {
 }
 
 // loadTraining reads every enrollment and inbox item into memory (Load).
-func (s *Service) loadTraining(ctx context.Context) error {
+func (s *Service) loadTraining(ctx context.Context, h *horizon) error {
 	classes := map[string]*Class{}
 	err := s.Store.Each(ctx, KindClass, 0, func(r Record) error {
 		c := r.(*Class)
@@ -156,24 +152,19 @@ func (s *Service) loadTraining(ctx context.Context) error {
 		return fmt.Errorf("load classes: %w", err)
 	}
 	cc := &classCache{st: s.Store, m: classes}
-	if _, err := s.followTraining(ctx, cc, 0, 0); err != nil {
+	if _, err := s.followTraining(ctx, cc, 0, h); err != nil {
 		return fmt.Errorf("load training: %w", err)
 	}
 	return nil
 }
 
-// pollTraining applies other processes' enrollment and inbox writes (Poll).
-func (s *Service) pollTraining(ctx context.Context) (int, error) {
-	s.training.mu.RLock()
-	er, ir := s.training.enrollRev, s.training.inboxRev
-	s.training.mu.RUnlock()
-	return s.followTraining(ctx, &classCache{st: s.Store}, er, ir)
-}
-
-func (s *Service) followTraining(ctx context.Context, cc *classCache, enrollSince, inboxSince int64) (int, error) {
+// followTraining reads the enrollments and inbox items written after since
+// into memory, telling h what it read.
+func (s *Service) followTraining(ctx context.Context, cc *classCache, since int64, h *horizon) (int, error) {
 	n := 0
-	err := s.Store.Each(ctx, KindEnrollment, enrollSince, func(r Record) error {
+	err := s.Store.Each(ctx, KindEnrollment, since, func(r Record) error {
 		e := r.(*Enrollment)
+		h.saw(e.Rev, e.UpdatedAt)
 		c, err := cc.get(ctx, e.ClassID)
 		if ErrorCode(err) == ENOTFOUND {
 			c, err = &Class{Meta: Meta{ID: e.ClassID}}, nil
@@ -188,7 +179,9 @@ func (s *Service) followTraining(ctx context.Context, cc *classCache, enrollSinc
 	if err != nil {
 		return n, err
 	}
-	err = s.Store.EachInbox(ctx, inboxSince, func(it *InboxItem) error {
+	err = s.Store.EachInbox(ctx, since, func(it *InboxItem) error {
+		// Not h.saw: an item's At is the job's time, not its write's, so it
+		// cannot vouch that revs below it are committed.
 		s.training.putInbox(it)
 		n++
 		return nil

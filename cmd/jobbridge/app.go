@@ -76,6 +76,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (a *app, err error)
 	a.closers = append(a.closers, func(context.Context) error { return a.index.Close() })
 	a.matcher = engine.NewMatcher(engine.SystemClock{})
 	a.svc = engine.NewService(a.store, a.index, engine.SystemClock{}, a.matcher)
+	a.svc.Shared = a.db == nil // an external MongoDB: other processes may write to it
 	if cfg.QuotaPolicy != "" {
 		if a.svc.QuotaPolicies, err = loadQuotaPolicies(cfg.QuotaPolicy); err != nil {
 			return a, err

@@ -74,7 +74,7 @@ func benchPosts(tb testing.TB, n int) *benchIndex {
 				d.Posts[j].Rev = int64(j + 1)
 				recs = append(recs, &d.Posts[j])
 			}
-			if bench.err = bench.ix.Apply(context.Background(), engine.KindPost, recs); bench.err != nil {
+			if bench.err = bench.ix.Apply(context.Background(), engine.KindPost, recs, int64(min(i+batch, len(d.Posts)))); bench.err != nil {
 				return
 			}
 		}

@@ -88,9 +88,10 @@ func removeIndex(dir string) error {
 	return nil
 }
 
-// Apply indexes records of one kind and records the highest rev seen, in one
-// batch, so the index is never ahead of what it holds. Erased seekers leave it.
-func (ix *Index) Apply(ctx context.Context, kind engine.Kind, records []engine.Record) error {
+// Apply indexes records of one kind and, when mark is above the last rev,
+// stores mark as the last rev in the same batch, so the index is never ahead
+// of what it holds. Erased seekers leave it.
+func (ix *Index) Apply(ctx context.Context, kind engine.Kind, records []engine.Record, mark int64) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -101,9 +102,9 @@ func (ix *Index) Apply(ctx context.Context, kind engine.Kind, records []engine.R
 		return err
 	}
 	b := ix.bi.NewBatch()
+	last = max(last, mark)
 	for _, r := range records {
 		m := r.RecordMeta()
-		last = max(last, m.Rev)
 		if got := kindOf(r); got != kind {
 			return fmt.Errorf("index %s %s: record is a %q", kind, m.ID, got)
 		}

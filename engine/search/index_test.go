@@ -28,7 +28,11 @@ func MustOpen(tb testing.TB, dir string) *Index {
 // MustApply applies records of one kind.
 func MustApply(tb testing.TB, ix *Index, kind engine.Kind, records ...engine.Record) {
 	tb.Helper()
-	if err := ix.Apply(context.Background(), kind, records); err != nil {
+	var mark int64
+	for _, r := range records {
+		mark = max(mark, r.RecordMeta().Rev)
+	}
+	if err := ix.Apply(context.Background(), kind, records, mark); err != nil {
 		tb.Fatalf("apply: %v", err)
 	}
 }
@@ -410,7 +414,7 @@ func TestApply(t *testing.T) {
 	})
 	t.Run("a record of another kind is refused", func(t *testing.T) {
 		ix := MustOpen(t, t.TempDir())
-		if err := ix.Apply(context.Background(), engine.KindClass, []engine.Record{post("p", 1, "t", "", "remote", 0, 0)}); err == nil {
+		if err := ix.Apply(context.Background(), engine.KindClass, []engine.Record{post("p", 1, "t", "", "remote", 0, 0)}, 1); err == nil {
 			t.Fatal("a post applied as a class")
 		}
 		if rev, _ := ix.LastRev(); rev != 0 {
