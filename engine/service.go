@@ -26,7 +26,8 @@ type Service struct {
 	skills    map[string]*Skill
 	employers map[string]*Employer
 	users     map[string]*User
-	feed      feed // where this process is in the change feed (feed.go)
+	feed      feed       // where this process is in the change feed (feed.go)
+	applyMu   sync.Mutex // one apply of records at a time (applied, applyPolled)
 
 	// Shared says other processes write to the same database (an external
 	// MongoDB, with Poll running): the index's last rev then moves only with
@@ -156,10 +157,11 @@ func (s *Service) Poll(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, fmt.Errorf("poll %ss: %w", kind, err)
 		}
-		if err := s.applied(ctx, kind, batch...); err != nil {
+		k, err := s.applyPolled(ctx, kind, batch)
+		n += k
+		if err != nil {
 			return n, err
 		}
-		n += len(batch)
 	}
 	m, err := s.followTraining(ctx, &classCache{st: s.Store}, since, h)
 	n += m
@@ -198,6 +200,26 @@ func (s *Service) remember(kind Kind, r Record) {
 
 // applied brings the index, the caches and the followers up to date with records just stored.
 func (s *Service) applied(ctx context.Context, kind Kind, rs ...Record) error {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	return s.apply(ctx, kind, rs)
+}
+
+// applyPolled applies records a poll read, leaving out those this process
+// holds at their rev or a later one: a poll that read a record just before
+// this process wrote it again must not put the older version back. applyMu
+// makes the check and the apply one step against applied.
+func (s *Service) applyPolled(ctx context.Context, kind Kind, rs []Record) (int, error) {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	rs = slices.DeleteFunc(rs, func(r Record) bool {
+		m := r.RecordMeta()
+		return s.feed.applied(kind, m.ID, m.Rev)
+	})
+	return len(rs), s.apply(ctx, kind, rs)
+}
+
+func (s *Service) apply(ctx context.Context, kind Kind, rs []Record) error {
 	if len(rs) == 0 {
 		return nil
 	}
