@@ -37,8 +37,8 @@ func TestFeed(t *testing.T) {
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, Shanghai)
 	h := newHorizon(now, 20)
 	h.saw(25, now.Add(-FeedGrace-time.Second)) // old: counts
-	h.saw(30, now.Add(-time.Second))            // young: a lower rev may still commit
-	h.saw(15, now.Add(-time.Hour))              // below where the read started
+	h.saw(30, now.Add(-time.Second))           // young: a lower rev may still commit
+	h.saw(15, now.Add(-time.Hour))             // below where the read started
 	if h.safe != 25 {
 		t.Fatalf("horizon %d, want 25", h.safe)
 	}
