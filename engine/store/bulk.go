@@ -30,18 +30,10 @@ func (s *Store) CreateMany(ctx context.Context, kind engine.Kind, rs []engine.Re
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	var counter struct {
-		N int64 `bson:"n"`
-	}
-	err := s.db.Collection(collCounters).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: "rev"}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(len(rs))}}}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After),
-	).Decode(&counter)
+	first, err := s.takeRevs(ctx, len(rs))
 	if err != nil {
-		return fmt.Errorf("create %d %ss: revs: %w", len(rs), kind, err)
+		return fmt.Errorf("create %d %ss: %w", len(rs), kind, err)
 	}
-	first := counter.N - int64(len(rs)) + 1
 	now := s.now()
 	saved := make([]engine.Meta, len(rs))
 	docs := make([]any, len(rs))

@@ -201,19 +201,22 @@ func checkRecord(kind engine.Kind, r engine.Record) (string, error) {
 }
 
 // nextRev takes the next revision of the change feed from the counter document.
-func (s *Store) nextRev(ctx context.Context) (int64, error) {
+func (s *Store) nextRev(ctx context.Context) (int64, error) { return s.takeRevs(ctx, 1) }
+
+// takeRevs takes n consecutive revs from the counter and returns the first.
+func (s *Store) takeRevs(ctx context.Context, n int) (int64, error) {
 	var counter struct {
 		N int64 `bson:"n"`
 	}
 	err := s.db.Collection(collCounters).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: "rev"}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(1)}}}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(n)}}}},
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After),
 	).Decode(&counter)
 	if err != nil {
-		return 0, fmt.Errorf("next rev: %w", err)
+		return 0, fmt.Errorf("take %d revs: %w", n, err)
 	}
-	return counter.N, nil
+	return counter.N - int64(n) + 1, nil
 }
 
 // now is the clock's time as the database keeps it: UTC, whole milliseconds.

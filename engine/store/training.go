@@ -298,22 +298,6 @@ func bulkUpdate(ctx context.Context, coll *mongo.Collection, models []mongo.Writ
 	return matched, nil
 }
 
-// takeRevs takes n consecutive revs from the counter and returns the first.
-func (s *Store) takeRevs(ctx context.Context, n int) (int64, error) {
-	var counter struct {
-		N int64 `bson:"n"`
-	}
-	err := s.db.Collection(collCounters).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: "rev"}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(n)}}}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After),
-	).Decode(&counter)
-	if err != nil {
-		return 0, fmt.Errorf("take %d revs: %w", n, err)
-	}
-	return counter.N - int64(n) + 1, nil
-}
-
 // SetEnrollmentStatuses $sets status and statusAt (and outcomeAt for a
 // final status) on each enrollment by _id, with revs from one counter update,
 // in unordered bulk writes of 50.
