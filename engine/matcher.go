@@ -215,13 +215,7 @@ func (m *Matcher) upsertPost(p *Post) {
 	}
 	delete(m.closed, p.ID)
 	if !had {
-		if n := len(m.freePosts); n > 0 {
-			slot = m.freePosts[n-1]
-			m.freePosts = m.freePosts[:n-1]
-		} else {
-			slot = int32(len(m.posts))
-			m.posts = append(m.posts, postSlot{})
-		}
+		slot = takeSlot(&m.freePosts, &m.posts)
 		m.postIDs[strings.Clone(p.ID)] = slot
 	}
 	c := compilePost(p, m.codes.intern, slot)
@@ -283,13 +277,7 @@ func (m *Matcher) upsertSeeker(s *Seeker) {
 		return
 	}
 	if !had {
-		if n := len(m.freeSeekers); n > 0 {
-			slot = m.freeSeekers[n-1]
-			m.freeSeekers = m.freeSeekers[:n-1]
-		} else {
-			slot = int32(len(m.seekers))
-			m.seekers = append(m.seekers, seekerSlot{})
-		}
+		slot = takeSlot(&m.freeSeekers, &m.seekers)
 		m.seekerIDs[strings.Clone(s.ID)] = slot
 	}
 	q := compileSeeker(s, m.codes.intern)
@@ -567,4 +555,16 @@ func (m *Matcher) offer(q *seekerQ, r *postRules, p *postC, levels []int8, minut
 		return
 	}
 	top.offer(hit{f: f, score: s, minutes: minutes, mode: tmode, id: m.posts[p.slot].id, ref: p.slot})
+}
+
+// takeSlot reuses a freed slot of slots, or adds one at the end.
+func takeSlot[T any](free *[]int32, slots *[]T) int32 {
+	if n := len(*free); n > 0 {
+		slot := (*free)[n-1]
+		*free = (*free)[:n-1]
+		return slot
+	}
+	var zero T
+	*slots = append(*slots, zero)
+	return int32(len(*slots) - 1)
 }
