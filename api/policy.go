@@ -30,12 +30,20 @@ func counsellorCovers(u *engine.User, street string) bool {
 
 // canReadSeeker: admin; a counsellor of the seeker's street; the trainee whose file it is.
 func canReadSeeker(u *engine.User, s *engine.Seeker) error {
+	return readsSeeker(u, s.Street, s.ID, engine.KindSeeker, s.ID)
+}
+
+// readsSeeker is who may see what belongs to the seeker seekerID of street (a
+// record of kind with id: the file itself, an enrollment): admin; a counsellor
+// of the street; the trainee themself. Other counsellors and trainees get 404,
+// so that the record's existence does not leak; other roles 403.
+func readsSeeker(u *engine.User, street, seekerID string, kind engine.Kind, id string) error {
 	switch {
-	case u.Role == engine.RoleAdmin, counsellorCovers(u, s.Street),
-		u.Role == engine.RoleTrainee && u.SeekerID == s.ID:
+	case u.Role == engine.RoleAdmin, counsellorCovers(u, street),
+		u.Role == engine.RoleTrainee && u.SeekerID == seekerID:
 		return nil
 	case u.Role == engine.RoleCounsellor || u.Role == engine.RoleTrainee:
-		return notFound(engine.KindSeeker, s.ID)
+		return notFound(kind, id)
 	}
 	return forbidden
 }

@@ -12,14 +12,7 @@ import (
 // canReadEnrollment: admin; a counsellor of the seeker's street; the trainee
 // whose enrollment it is. street is the seeker's.
 func canReadEnrollment(u *engine.User, e *engine.EnrollmentView, street string) error {
-	switch {
-	case u.Role == engine.RoleAdmin, counsellorCovers(u, street),
-		u.Role == engine.RoleTrainee && u.SeekerID == e.SeekerID:
-		return nil
-	case u.Role == engine.RoleCounsellor || u.Role == engine.RoleTrainee:
-		return notFound(engine.KindEnrollment, e.ID)
-	}
-	return forbidden
+	return readsSeeker(u, street, e.SeekerID, engine.KindEnrollment, e.ID)
 }
 
 // canReportStatement: admin; a provider for its own classes; a trainee for themself.
