@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -199,19 +198,28 @@ func (e *env) token(t testing.TB, username string) string {
 // do sends a request as a user ("" = anonymous); body may be a string of raw JSON or a value to encode.
 func (e *env) do(t testing.TB, username, method, path string, body any) (*http.Response, []byte) {
 	t.Helper()
-	var rd io.Reader
+	var raw string
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		raw = b
 	case []byte:
-		rd = bytes.NewReader(b)
+		raw = string(b)
 	default:
 		j, _ := json.Marshal(b)
-		rd = bytes.NewReader(j)
+		raw = string(j)
 	}
-	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
+	return e.doWith(t, username, method, path, raw, nil)
+}
+
+// doWith is e.do with a body as it is and extra request headers.
+func (e *env) doWith(t testing.TB, username, method, path string, body string, headers map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	if username != "" {
 		req.Header.Set("Authorization", "Bearer "+e.token(t, username))
 	}

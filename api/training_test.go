@@ -1,13 +1,11 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -67,26 +65,6 @@ func trainingClass(id string, seats int) *engine.Class {
 		Modules: []engine.Module{{ID: "m1", Title: "键盘", Required: true}, {ID: "m2", Title: "表格", Required: true},
 			{ID: "extra", Title: "选修"}, {ID: "exam", Title: "考核", Required: true}},
 		Completion: engine.Completion{MinProgress: 80, PassScore: 0.6}}
-}
-
-// doWith is e.do with extra request headers.
-func (e *env) doWith(t testing.TB, username, method, path string, body string, headers map[string]string) (*http.Response, []byte) {
-	t.Helper()
-	req, _ := http.NewRequest(method, e.srv.URL+path, bytes.NewReader([]byte(body)))
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	if username != "" {
-		req.Header.Set("Authorization", "Bearer "+e.token(t, username))
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	out, _ := io.ReadAll(res.Body)
-	return res, out
 }
 
 var xapiHeader = map[string]string{"X-Experience-API-Version": "1.0.3"}

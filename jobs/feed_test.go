@@ -12,7 +12,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"jobbridge/engine"
-	"jobbridge/engine/search"
 )
 
 // TestPollAcrossProcesses: two processes, A and B, write to one database.
@@ -28,24 +27,10 @@ func TestPollAcrossProcesses(t *testing.T) {
 	clock := &simClock{t: start}
 	uri := newDatabase()
 	dir := t.TempDir()
-	openA := func() (*stack, *search.Index) {
-		st := MustStore(t, uri, clock)
-		ix, err := search.Open(filepath.Join(dir, "index"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := engine.NewMatcher(clock)
-		svc := engine.NewService(st, ix, clock, m)
-		svc.Shared = true
-		if _, err := svc.Load(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return &stack{store: st, svc: svc, matcher: m, clock: clock}, ix
-	}
-	b := mustStackOn(t, uri, clock)
-	b.svc.Shared = true
+	openA := func() *stack { return openStack(t, uri, clock, filepath.Join(dir, "index"), true) }
+	b := openStack(t, uri, clock, filepath.Join(t.TempDir(), "index"), true)
 	b.seedTraining(t)
-	a, aIndex := openA()
+	a := openA()
 	poll := func(s *stack) {
 		t.Helper()
 		if _, err := s.svc.Poll(ctx); err != nil {
@@ -123,11 +108,10 @@ func TestPollAcrossProcesses(t *testing.T) {
 	// B writes, A writes without polling, A restarts: the index gets B's seeker.
 	b.MustCreate(t, engine.KindSeeker, remoteSeeker("s-b2", 2, "u-c1"))
 	a.MustCreate(t, engine.KindSkill, &engine.Skill{Code: "a-skill-2", Zh: "丙", En: "C", Group: "t"})
-	if err := aIndex.Close(); err != nil {
+	if err := a.index.Close(); err != nil {
 		t.Fatal(err)
 	}
-	a, aIndex = openA()
-	defer aIndex.Close()
+	a = openA()
 	if !indexed(a, "s-b2") {
 		t.Fatal("after a restart, A's index lacks B's seeker written before A's own last write")
 	}

@@ -15,18 +15,26 @@ import (
 // mustStackOn starts a service on an existing database, as a second process would.
 func mustStackOn(tb testing.TB, uri string, clock *simClock) *stack {
 	tb.Helper()
+	return openStack(tb, uri, clock, filepath.Join(tb.TempDir(), "index"), false)
+}
+
+// openStack starts a stack on the database at uri with its index in dir,
+// shared (engine.Service.Shared) or not, and loads it.
+func openStack(tb testing.TB, uri string, clock *simClock, dir string, shared bool) *stack {
+	tb.Helper()
 	st := MustStore(tb, uri, clock)
-	ix, err := search.Open(filepath.Join(tb.TempDir(), "index"))
+	ix, err := search.Open(dir)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { ix.Close() })
 	m := engine.NewMatcher(clock)
 	svc := engine.NewService(st, ix, clock, m)
+	svc.Shared = shared
 	if _, err := svc.Load(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
-	return &stack{store: st, svc: svc, matcher: m, clock: clock}
+	return &stack{store: st, svc: svc, matcher: m, clock: clock, index: ix}
 }
 
 // standardJob picks one job of Standard by name, as the scheduler registers it.

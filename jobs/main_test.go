@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -100,24 +99,13 @@ type stack struct {
 	svc     *engine.Service
 	matcher *engine.Matcher
 	clock   *simClock
+	index   *search.Index
 }
 
 // MustStack starts a stack on a fresh database at time t.
 func MustStack(tb testing.TB, t time.Time) *stack {
 	tb.Helper()
-	clock := &simClock{t: t}
-	st := MustStore(tb, newDatabase(), clock)
-	ix, err := search.Open(filepath.Join(tb.TempDir(), "index"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { ix.Close() })
-	m := engine.NewMatcher(clock)
-	svc := engine.NewService(st, ix, clock, m)
-	if _, err := svc.Load(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	return &stack{store: st, svc: svc, matcher: m, clock: clock}
+	return mustStackOn(tb, newDatabase(), &simClock{t: t})
 }
 
 // MustCreate stores records through the service or fails the test.
