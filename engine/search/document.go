@@ -24,35 +24,23 @@ func (ix *Index) document(kind engine.Kind, r engine.Record) (map[string]any, er
 	d := map[string]any{fieldKind: string(kind), fieldID: r.RecordMeta().ID}
 	switch v := r.(type) {
 	case *engine.Post:
-		codes := make([]string, len(v.Skills))
-		for i, s := range v.Skills {
-			codes[i] = s.Code
-		}
 		d[fieldTitle] = v.Title
 		d[fieldDescription] = v.Description
-		ix.putSkills(d, codes)
+		ix.putSkills(d, codes(len(v.Skills), func(i int) string { return v.Skills[i].Code }))
 		ix.putKeywords(d, fieldWorkMode, v.WorkMode, fieldStatus, v.Status, fieldEmployerID, v.EmployerID)
 		if ix.EmployerStreet != nil {
 			ix.putKeywords(d, fieldStreet, ix.EmployerStreet(v.EmployerID))
 		}
 		putGeo(d, v.Site.Lat, v.Site.Lon)
 	case *engine.Class:
-		codes := make([]string, len(v.Skills))
-		for i, s := range v.Skills {
-			codes[i] = s.Code
-		}
 		d[fieldTitle] = v.Title
 		d[fieldDescription] = strings.TrimSpace(v.Description + "\n" + v.Provider)
-		ix.putSkills(d, codes)
+		ix.putSkills(d, codes(len(v.Skills), func(i int) string { return v.Skills[i].Code }))
 		ix.putKeywords(d, fieldWorkMode, v.Mode, fieldStatus, v.Status)
 		putGeo(d, v.Site.Lat, v.Site.Lon)
 	case *engine.Seeker:
-		codes := make([]string, len(v.Skills))
-		for i, s := range v.Skills {
-			codes[i] = s.Code
-		}
 		d[fieldTitle] = v.Name
-		ix.putSkills(d, codes)
+		ix.putSkills(d, codes(len(v.Skills), func(i int) string { return v.Skills[i].Code }))
 		ix.putKeywords(d, fieldStreet, v.Street, fieldStatus, v.Status,
 			fieldCategory, v.Disability.Category, fieldCounsellor, v.CounsellorID)
 		putGeo(d, v.Home.Lat, v.Home.Lon)
@@ -90,6 +78,16 @@ func (ix *Index) bleveDocument(id string, kind engine.Kind, d map[string]any) (*
 		}
 	}
 	return doc, nil
+}
+
+// codes lists the n skill codes code gives (posts and the others keep their
+// skills in different types).
+func codes(n int, code func(i int) string) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = code(i)
+	}
+	return out
 }
 
 // putKeywords sets name/value pairs, leaving out empty values.
