@@ -44,9 +44,10 @@ func fail(c *gin.Context, err error) {
 }
 
 // etag names the version of r a response carries: its rev.
-func etag(c *gin.Context, r engine.Record) {
-	c.Header("ETag", `"`+strconv.FormatInt(r.RecordMeta().Rev, 10)+`"`)
-}
+func etag(c *gin.Context, r engine.Record) { c.Header("ETag", etagOf(r)) }
+
+// etagOf is the entity tag of r's version.
+func etagOf(r engine.Record) string { return `"` + strconv.FormatInt(r.RecordMeta().Rev, 10) + `"` }
 
 // ifMatch refuses a write whose If-Match header names none of the stored
 // version of r (its ETag): the client edited an older copy. No header, or
@@ -56,7 +57,7 @@ func ifMatch(c *gin.Context, kind engine.Kind, r engine.Record) error {
 	if h == "" || h == "*" {
 		return nil
 	}
-	now := `"` + strconv.FormatInt(r.RecordMeta().Rev, 10) + `"`
+	now := etagOf(r)
 	for _, tag := range strings.Split(h, ",") {
 		if strings.TrimSpace(tag) == now {
 			return nil
