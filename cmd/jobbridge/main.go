@@ -1,5 +1,5 @@
 // Command jobbridge serves the jobbridge API and pages, and runs its
-// maintenance subcommands: import, export, reindex, jobs and version.
+// maintenance subcommands: import, export, reindex, jobs, quality and version.
 package main
 
 import (
@@ -46,6 +46,7 @@ Usage:
   jobbridge reindex                 rebuild the search index from the store
   jobbridge jobs list               the scheduled jobs, their next slot and last run
   jobbridge jobs run NAME [--now T] run a job now (as if it were T, RFC 3339)
+  jobbridge quality [--json]        ranking quality over the demo and generated data (no database)
   jobbridge version
 
 Every subcommand takes --data-dir, --mongo-uri and --log-level; each flag also
@@ -78,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "jobs":
 		cfg.bind(fs, false)
 		fs.StringVar(&cfg.Now, "now", "", "jobs run: run as if it were this time (RFC 3339)")
+	case "quality":
+		return runQuality(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "jobbridge", version)
 		return nil
