@@ -3,9 +3,7 @@ package api
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -18,12 +16,6 @@ const userKey = "jobbridge.user"
 
 // user is the logged-in user of a request that passed authenticate.
 func user(c *gin.Context) *engine.User { return c.MustGet(userKey).(*engine.User) }
-
-// HashToken is the stored form of a bearer token: its hex SHA-256.
-func HashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
 
 // HashPassword hashes a password for storage (bcrypt).
 func HashPassword(pw string) (string, error) {
@@ -70,7 +62,7 @@ func (s *Server) startSession(ctx context.Context, username, password string) (s
 	_, _ = rand.Read(raw[:])
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
 	now := s.clock.Now()
-	sess := &engine.Session{Meta: engine.Meta{ID: HashToken(token)}, UserID: u.ID, ExpiresAt: now.Add(s.tokenTTL).UTC()}
+	sess := &engine.Session{Meta: engine.Meta{ID: s.svc.Store.SessionID(token)}, UserID: u.ID, ExpiresAt: now.Add(s.tokenTTL).UTC()}
 	if err := s.svc.Store.PutSession(ctx, sess); err != nil {
 		return "", nil, nil, err
 	}
@@ -104,7 +96,7 @@ func (s *Server) authenticate(c *gin.Context) {
 
 // userForToken resolves a token to its live session's user.
 func (s *Server) userForToken(c *gin.Context, token string) (*engine.User, string, error) {
-	hash := HashToken(token)
+	hash := s.svc.Store.SessionID(token)
 	expired := engine.Errorf(engine.EUNAUTHORIZED, "the session has expired or was logged out")
 	sess, err := s.session(c.Request.Context(), hash)
 	if engine.ErrorCode(err) == engine.ENOTFOUND {

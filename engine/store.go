@@ -90,6 +90,10 @@ type Store interface {
 	// CountUsers counts login accounts (zero on a first start).
 	CountUsers(ctx context.Context) (int64, error)
 
+	// SessionID is the id under which the session of a bearer token is
+	// stored: a keyed HMAC of the token, so that writing to the database is
+	// not enough to make a working session.
+	SessionID(token string) string
 	// PutSession stores a login session; GetSession loads it; DeleteSession revokes it.
 	PutSession(ctx context.Context, s *Session) error
 	GetSession(ctx context.Context, tokenHash string) (*Session, error)

@@ -261,7 +261,7 @@ type User struct {
 
 // Session is a login: the hash of an opaque bearer token and when it expires.
 type Session struct {
-	Meta      `bson:",inline"` // ID is the hex SHA-256 of the token
+	Meta      `bson:",inline"` // ID is the keyed HMAC of the token (Store.SessionID)
 	UserID    string           `json:"userId" bson:"userId"`
 	ExpiresAt time.Time        `json:"expiresAt" bson:"expiresAt"`
 }

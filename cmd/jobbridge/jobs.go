@@ -20,7 +20,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"jobbridge/api"
 	"jobbridge/engine"
 	"jobbridge/jobs"
 )
@@ -71,7 +70,7 @@ func (a *app) writeControl(ctx context.Context, addr net.Addr) error {
 	var raw [32]byte
 	_, _ = rand.Read(raw[:])
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	sess := &engine.Session{Meta: engine.Meta{ID: api.HashToken(token)}, UserID: admin.ID, ExpiresAt: time.Now().AddDate(1, 0, 0)}
+	sess := &engine.Session{Meta: engine.Meta{ID: a.store.SessionID(token)}, UserID: admin.ID, ExpiresAt: time.Now().AddDate(1, 0, 0)}
 	if err := a.store.PutSession(ctx, sess); err != nil {
 		return fmt.Errorf("control session: %w", err)
 	}

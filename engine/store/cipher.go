@@ -20,17 +20,19 @@ import (
 const KeySize = 32
 
 // Labels over which the master key is HMACed into independent subkeys, so the
-// encryption key never doubles as the blind-index key.
+// encryption key never doubles as the blind-index or the session key.
 const (
 	encryptionLabel = "jobbridge/v1/encryption"
 	blindIndexLabel = "jobbridge/v1/blind-index"
+	sessionLabel    = "jobbridge/v1/session"
 )
 
 // Cipher encrypts sensitive fields (AES-256-GCM) and computes the blind index
 // that finds a seeker by resident ID without storing the ID in plain text.
 type Cipher struct {
-	aead     cipher.AEAD
-	indexKey []byte
+	aead       cipher.AEAD
+	indexKey   []byte
+	sessionKey []byte
 }
 
 // NewCipher derives the encryption and blind-index subkeys from a 32-byte master key.
@@ -46,7 +48,7 @@ func NewCipher(key []byte) (*Cipher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new cipher: %w", err)
 	}
-	return &Cipher{aead: aead, indexKey: subkey(key, blindIndexLabel)}, nil
+	return &Cipher{aead: aead, indexKey: subkey(key, blindIndexLabel), sessionKey: subkey(key, sessionLabel)}, nil
 }
 
 func subkey(master []byte, label string) []byte {
@@ -90,6 +92,15 @@ func (c *Cipher) Decrypt(ciphertext []byte, context string) (string, error) {
 func (c *Cipher) BlindIndex(residentID string) string {
 	mac := hmac.New(sha256.New, c.indexKey)
 	mac.Write([]byte(strings.ToUpper(strings.TrimSpace(residentID))))
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// SessionID returns the hex HMAC-SHA256 of a bearer token: the id its session
+// is stored under. Whoever can write to the database but lacks the key cannot
+// make a session id that a token of theirs opens.
+func (c *Cipher) SessionID(token string) string {
+	mac := hmac.New(sha256.New, c.sessionKey)
+	mac.Write([]byte(token))
 	return hex.EncodeToString(mac.Sum(nil))
 }
 

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"os"
@@ -93,5 +94,24 @@ func TestCipher(t *testing.T) {
 	}
 	if _, err := store.NewCipher(testKey[:31]); err == nil {
 		t.Error("NewCipher accepted a 31-byte key")
+	}
+}
+
+// TestSessionID: a session id depends on the key, and is neither the token,
+// its plain SHA-256 nor the blind index of the same text.
+func TestSessionID(t *testing.T) {
+	t.Parallel()
+	c, other := MustCipher(t, testKey), MustCipher(t, []byte("fedcba9876543210fedcba9876543210"))
+	const token = "q2Vd3nJ0yY6c5w0d1fQ2m0xqkW3G2hZ6J6pD0n0A1bE"
+	sum := sha256.Sum256([]byte(token))
+	id := c.SessionID(token)
+	if len(id) != 64 || id != c.SessionID(token) {
+		t.Fatalf("SessionID = %q, want 64 hex digits, stable", id)
+	}
+	for name, v := range map[string]string{"the token": token, "its SHA-256": hex.EncodeToString(sum[:]),
+		"another key's": other.SessionID(token), "the blind index": c.BlindIndex(token), "another token's": c.SessionID(token + "x")} {
+		if id == v {
+			t.Errorf("SessionID equals %s", name)
+		}
 	}
 }

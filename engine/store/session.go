@@ -15,6 +15,10 @@ import (
 	"jobbridge/engine"
 )
 
+// SessionID is the id the session of a bearer token is stored under: a keyed
+// HMAC of the token (Cipher.SessionID), so the database alone opens nothing.
+func (s *Store) SessionID(token string) string { return s.cipher.SessionID(token) }
+
 // PutSession stores a login session under its token hash, creating or
 // refreshing it; expiry is left to the caller (there are no TTL indexes).
 func (s *Store) PutSession(ctx context.Context, sess *engine.Session) error {
