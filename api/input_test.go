@@ -116,6 +116,9 @@ func TestBadInputOtherKinds(t *testing.T) {
 		{"admin", "POST", "/api/v1/employers", map[string]any{"name": "坏公司", "creditCode": "91310104MA1K000010", "street": "tianlin", "staff": 10}, engine.KindEmployer, 400, "creditCode"},
 		{"emp1", "POST", "/api/v1/posts", map[string]any{"title": "x", "workMode": "sometimes", "hours": map[string]any{"weekly": 40}}, engine.KindPost, 400, "workMode"},
 		{"emp1", "POST", "/api/v1/posts", map[string]any{"title": "x", "workMode": "remote", "hours": map[string]any{"weekly": 40}, "skills": []any{map[string]any{"code": "nope", "level": 1}}}, engine.KindPost, 400, "skills[0].code"},
+		{"emp1", "POST", "/api/v1/posts", postMissing("cognition", nil), engine.KindPost, 400, "demands.cognition"},
+		{"emp1", "POST", "/api/v1/posts", postMissing("", []string{"vision", "charm"}), engine.KindPost, 400, "essentialDemands[1]"},
+		{"emp1", "POST", "/api/v1/posts", postMissing("", []string{"vision", "vision"}), engine.KindPost, 400, "essentialDemands[1]"},
 		{"admin", "POST", "/api/v1/classes", map[string]any{"title": "x", "provider": "p", "mode": "remote", "seats": 5, "starts": "2027-02-01", "ends": "2027-01-01"}, engine.KindClass, 400, "ends"},
 		{"admin", "POST", "/api/v1/skills", map[string]any{"code": "Bad Code", "zh": "坏", "en": "bad"}, engine.KindSkill, 400, "code"},
 		{"admin", "POST", "/api/v1/users", map[string]any{"username": "x", "role": "wizard", "password": "short"}, engine.KindUser, 400, "password"},
@@ -148,6 +151,16 @@ func TestBadInputOtherKinds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// postMissing is a valid post's JSON without the demand on dimension missing
+// (none when empty) and with the essential demands given.
+func postMissing(missing string, essential []string) map[string]any {
+	p := apiRecord(testPost("p-missing", "", "缺少要求的岗位"), "employerId")
+	demands := p["demands"].(map[string]any)
+	delete(demands, missing)
+	p["essentialDemands"] = essential
+	return p
 }
 
 // dump is every record of a kind as JSON, to compare a collection before and after.
@@ -211,7 +224,7 @@ func TestMaskingAndAudit(t *testing.T) {
 func TestIfMatch(t *testing.T) {
 	e := shared
 	ctx := context.Background()
-	post := &engine.Post{Meta: engine.Meta{ID: "p-ifmatch"}, EmployerID: "e-1", Title: "并发编辑测试", WorkMode: "remote",
+	post := &engine.Post{Meta: engine.Meta{ID: "p-ifmatch"}, EmployerID: "e-1", Title: "并发编辑测试", WorkMode: "remote", Demands: engine.StatedDemands(nil),
 		Hours: engine.Hours{Weekly: 30}, MonthlyWage: 5000, Openings: 1, Status: "open", ClosesOn: "2027-12-31"}
 	if err := e.svc.Create(ctx, engine.KindPost, post); err != nil {
 		t.Fatal(err)

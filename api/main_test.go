@@ -123,7 +123,7 @@ func testSeeker(id, street string, seq int) *engine.Seeker {
 func testPost(id, employer, title string) *engine.Post {
 	return &engine.Post{Meta: engine.Meta{ID: id}, EmployerID: employer, Title: title, Description: "测试岗位",
 		Skills:   []engine.PostSkill{{Code: "data-entry", Level: 2, Required: true}},
-		Demands:  map[string]int{"vision": 2, "cognition": 2},
+		Demands:  engine.StatedDemands(map[string]int{"vision": 2, "cognition": 2}),
 		Site:     engine.Site{Lat: 31.195, Lon: 121.437, StepFree: true, AccessibleToilet: true, Elevator: true},
 		WorkMode: "onsite", Hours: engine.Hours{Weekly: 40}, MonthlyWage: 5200, Openings: 2}
 }

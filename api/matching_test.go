@@ -211,12 +211,15 @@ func TestMatchingBadParameters(t *testing.T) {
 	})
 }
 
-// checkExplained checks that every result carries the five factors, each
+// checkExplained checks that every result carries the six factors, each
 // 0–1 with a note in both languages, that the score is their weighted sum,
 // and that the excluded counts add up.
 func checkExplained(t *testing.T, m *matchBody, wantExcluded bool) {
 	t.Helper()
-	factors := []string{engine.FactorSkills, engine.FactorFit, engine.FactorCommute, engine.FactorAccommodations, engine.FactorPreferences}
+	var factors []string
+	for _, f := range engine.ScoreFactors {
+		factors = append(factors, f.Name)
+	}
 	for _, r := range m.Results {
 		if len(r.Factors) != len(factors) {
 			t.Errorf("result %s%s has factors %v, want %v", r.ID, r.Candidate, r.Factors, factors)
@@ -227,9 +230,9 @@ func checkExplained(t *testing.T, m *matchBody, wantExcluded bool) {
 				t.Errorf("result %s%s factor %s = %+v: want a value 0–1 with zh and en notes", r.ID, r.Candidate, name, f)
 			}
 		}
-		want := engine.Score(r.Factors[engine.FactorSkills].Value, r.Factors[engine.FactorFit].Value,
-			r.Factors[engine.FactorCommute].Value, r.Factors[engine.FactorAccommodations].Value,
-			r.Factors[engine.FactorPreferences].Value)
+		v := func(name string) float64 { return r.Factors[name].Value }
+		want := engine.Score(v(engine.FactorSkills), v(engine.FactorStrengths), v(engine.FactorFit),
+			v(engine.FactorCommute), v(engine.FactorAccommodations), v(engine.FactorPreferences))
 		if math.Abs(r.Score-want) > 1e-9 {
 			t.Errorf("result %s%s score %v, weighted factors give %v", r.ID, r.Candidate, r.Score, want)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"path"
 	"regexp"
 	"strconv"
@@ -289,12 +290,16 @@ func enumFamilies() map[string][]string {
 	}
 }
 
-// factorNames are the score factors in the order pages show them.
-var factorNames = []string{engine.FactorSkills, engine.FactorFit, engine.FactorCommute, engine.FactorAccommodations, engine.FactorPreferences}
-
-// factorWeights are DESIGN §4's weights, shown beside each factor.
-var factorWeights = map[string]int{engine.FactorSkills: 40, engine.FactorFit: 25, engine.FactorCommute: 15,
-	engine.FactorAccommodations: 10, engine.FactorPreferences: 10}
+// factorNames are the score factors in the order pages show them (DESIGN §4's) and
+// factorWeights their weights in per cent, both as the engine has them.
+var factorNames, factorWeights = func() ([]string, map[string]int) {
+	names, weights := []string{}, map[string]int{}
+	for _, f := range engine.ScoreFactors {
+		names = append(names, f.Name)
+		weights[f.Name] = int(math.Round(100 * f.Weight)) // shown beside each factor, in per cent
+	}
+	return names, weights
+}()
 
 // auditActions are the actions the audit log records.
 var auditActions = func() []string {

@@ -280,9 +280,9 @@ func readPostForm(f *form, p *engine.Post) {
 	p.Status = f.str("status")
 	p.ClosesOn = f.str("closesOn")
 	p.Demands = map[string]int{}
-	for _, dim := range engine.Dimensions {
-		if n := f.int("demands." + dim); n != 0 {
-			p.Demands[dim] = n
+	for _, dim := range engine.Dimensions { // a demand the form sends is stated, 0 included
+		if _, sent := f.c.GetPostForm("demands." + dim); sent {
+			p.Demands[dim] = f.int("demands." + dim)
 		}
 	}
 	p.Skills = []engine.PostSkill{}

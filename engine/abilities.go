@@ -60,10 +60,48 @@ func (s *Seeker) EffectiveAbilities() Abilities {
 	return a
 }
 
+// AddSkills raises the seeker's skills to the levels a class taught (a level
+// never falls; a new skill is added) and says how many changed: what passing
+// a class does to a file, and what a gap's score after the class assumes.
+func (s *Seeker) AddSkills(taught []SkillLevel) int {
+	changed := 0
+	for _, t := range taught {
+		found := false
+		for i := range s.Skills {
+			if s.Skills[i].Code == t.Code {
+				found = true
+				if s.Skills[i].Level < t.Level {
+					s.Skills[i].Level = t.Level
+					changed++
+				}
+			}
+		}
+		if !found {
+			s.Skills = append(s.Skills, t)
+			changed++
+		}
+	}
+	return changed
+}
+
 // NeedsStepFree says whether the seeker needs step-free sites: set on the file,
 // or implied by a level 1–2 physical disability.
 func (s *Seeker) NeedsStepFree() bool {
 	return s.Mobility.NeedsStepFree || (s.Disability.Category == "physical" && s.Disability.Level <= 2)
+}
+
+// StatedDemands is the eleven demands of a post that needs only what needed
+// names: every other dimension is stated 0 (not needed). Tests and generators
+// use it; a post form asks for each demand.
+func StatedDemands(needed map[string]int) map[string]int {
+	m := make(map[string]int, NDims)
+	for _, d := range Dimensions {
+		m[d] = needed[d]
+	}
+	for d, v := range needed { // an unknown name stays for validation to name
+		m[d] = v
+	}
+	return m
 }
 
 // DemandProfile turns a demands map into a compact profile (missing dimensions are 0).

@@ -86,7 +86,7 @@ func BruteForce(s *Seeker, posts []*Post, today string, limit int) *MatchRespons
 	res := &MatchResponse{SeekerID: s.ID, Type: typeName(KindPost), Results: make([]MatchResult, len(hits)), Excluded: newExcluded(&excl)}
 	for i := range hits {
 		h := &hits[i]
-		res.Results[i] = q.postResult(&compiled[h.ref], posts[h.ref].ID, posts[h.ref].Title, h, levels)
+		res.Results[i] = q.postResult(&compiled[h.ref], posts[h.ref].ID, posts[h.ref].Title, h, levels, in.codeOnly, forSeeker)
 	}
 	return res
 }
@@ -143,7 +143,7 @@ func BruteForceCandidates(p *Post, seekers []*Seeker, today string, limit int, k
 		h := &hits[i]
 		q := &qs[h.ref]
 		q.setLevels(levels)
-		res.Results[i] = q.postResult(&pc, h.id, "", h, levels)
+		res.Results[i] = q.postResult(&pc, h.id, "", h, levels, in.codeOnly, forCandidate)
 		q.clearLevels(levels)
 	}
 	return res
@@ -174,8 +174,7 @@ func BruteForceGaps(s *Seeker, posts []*Post, classes []*Class, today string, li
 	post := func(h *hit) (*postC, string, string) {
 		return &compiled[h.ref], posts[h.ref].ID, posts[h.ref].Title
 	}
-	names := func(code uint32) (string, string, string) { return in.names[code], "", "" }
-	results := q.buildGaps(g, post, cc, q.eligibleClasses(cc, td, levels), levels, names)
+	results := q.buildGaps(g, post, cc, q.eligibleClasses(cc, td, levels), levels, in.codeOnly)
 	return &GapsResponse{SeekerID: s.ID, Type: "gaps", Total: g.total, Results: results}
 }
 
@@ -195,7 +194,7 @@ func EvaluatePost(s *Seeker, p *Post, today string) Evaluation {
 	c := compilePost(p, in.lookup, 0)
 	rule, _, minutes, mode := q.postVerdict(&c, dayNumber(today), levels)
 	h := q.postHit(&c, levels, minutes, mode)
-	ev := Evaluation{Rule: rule, Result: q.postResult(&c, p.ID, p.Title, &h, levels)}
+	ev := Evaluation{Rule: rule, Result: q.postResult(&c, p.ID, p.Title, &h, levels, in.codeOnly, forSeeker)}
 	ev.Result.CommuteMinutes = finite(ev.Result.CommuteMinutes)
 	for _, sk := range c.skills {
 		if have := levels[sk.code]; sk.required && have < sk.need {

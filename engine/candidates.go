@@ -117,7 +117,7 @@ func (m *Matcher) Candidates(postID string, limit int, keep func(*SeekerInfo) bo
 		h := &hits[i]
 		q := m.seekerAt(h.ref)
 		q.setLevels(levels)
-		res.Results[i] = q.postResult(p, h.id, "", h, levels)
+		res.Results[i] = q.postResult(p, h.id, "", h, levels, m.skillName, forCandidate)
 		q.clearLevels(levels)
 	}
 	res.Excluded = newExcluded(&excl)

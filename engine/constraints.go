@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 	"time"
 )
@@ -89,6 +90,9 @@ func (in *interner) intern(code string) (uint32, bool) {
 	return id, true
 }
 
+// codeOnly names an interned code by the code itself: the brute force has no catalog.
+func (in *interner) codeOnly(code uint32) (string, string, string) { return in.names[code], "", "" }
+
 func (in *interner) lookup(code string) (uint32, bool) {
 	id, ok := in.ids[code]
 	return id, ok
@@ -108,20 +112,22 @@ type qskill struct {
 	level int8
 }
 
-// Skill masks decide rule 7 without reading skill lists: bit code&63 of
-// req[0] (req[1]) is set for a required skill that needs level ≥ 1 (≥ 2), and
-// of a seeker's has[0] (has[1]) for a skill held at level ≥ 1 (≥ 2). A required
-// bit the seeker lacks always means a missing skill; when every code involved
-// is below 64 (no two codes share a bit) the masks are the whole answer.
+// Skill masks decide rule 7 and the strengths factor without reading skill
+// lists: bit code&63 of req[0] (req[1]) is set for a required skill that needs
+// level ≥ 1 (≥ 2), of listed for any skill a post lists, and of a seeker's
+// has[0] (has[1]) for a skill held at level ≥ 1 (≥ 2). A required bit the
+// seeker lacks always means a missing skill; when every code involved is
+// below 64 (no two codes share a bit) the masks are the whole answer.
 const maskCodes = 64
 
 // postRules is the part of a compact post the hard constraints and the first
-// score bound read, 40 bytes: the Matcher scans these for every post it visits
+// score bound read, 48 bytes: the Matcher scans these for every post it visits
 // and reads the rest (postC) only for posts on the edge of the seeker's reach
 // or that may enter the results.
 type postRules struct {
 	dem     uint64    // packed effective demand
 	req     [2]uint64 // required skills by needed level, see maskCodes
+	listed  uint64    // every skill listed, required or nice
 	closes  int32     // day number of closesOn
 	wage    int32
 	weekly  uint16
@@ -133,13 +139,14 @@ type postRules struct {
 const (
 	postStepFree uint8 = 1 << (2 + iota)
 	postNight
-	postReqExact // req says exactly which required skills there are
+	postReqExact  // req says exactly which required skills there are
+	postListExact // listed says exactly which skills there are
 )
 
 func (r *postRules) mode() uint8        { return r.flags & 3 }
 func (r *postRules) is(flag uint8) bool { return r.flags&flag != 0 }
 
-// postC is a post compiled for matching: 96 bytes plus 8 per skill.
+// postC is a post compiled for matching: 104 bytes plus 8 per skill.
 type postC struct {
 	postRules
 	lat, lon, cosLat float64
@@ -179,12 +186,14 @@ func compilePost(p *Post, code codeOf, slot int32) postC {
 			c.skills = append(c.skills, pskill{code: id, level: int8(lv), need: skillNeed(lv), required: s.Required})
 		}
 	}
-	exact := true
+	exact, listExact := true, true
 	for _, s := range c.skills {
+		bit := uint64(1) << (s.code % maskCodes)
+		listExact = listExact && s.code < maskCodes
+		c.listed |= bit
 		if !s.required {
 			continue
 		}
-		bit := uint64(1) << (s.code % maskCodes)
 		if s.code >= maskCodes || (c.req[0]|c.req[1])&bit != 0 {
 			exact = false // a code beyond the mask, or listed twice
 		}
@@ -192,6 +201,9 @@ func compilePost(p *Post, code codeOf, slot int32) postC {
 	}
 	if exact {
 		c.flags |= postReqExact
+	}
+	if listExact {
+		c.flags |= postListExact
 	}
 	return c
 }
@@ -243,6 +255,7 @@ type seekerQ struct {
 	modes            uint8
 	essential        uint8 // need masks
 	wished           uint8
+	strengths        uint8 // min(2, the distinct skills held at level ≥ 2): all the strengths factor needs of |T|
 	stepFree         bool
 	remoteOK         bool
 	nightOK          bool
@@ -271,6 +284,7 @@ func compileSeeker(s *Seeker, code codeOf) seekerQ {
 		}
 	}
 	q.wished &^= q.essential
+	q.strengths = uint8(min(2, countStrengths(s.Skills)))
 	for _, sk := range s.Skills {
 		if id, ok := code(sk.Code); ok {
 			q.skills = append(q.skills, qskill{code: id, level: int8(min(max(sk.Level, 0), 3))})
@@ -291,6 +305,18 @@ func compileSeeker(s *Seeker, code codeOf) seekerQ {
 		}
 	}
 	return q
+}
+
+// countStrengths counts the distinct skill codes held at level ≥ 2, whether or
+// not any post or class uses them (|T| of the strengths factor).
+func countStrengths(skills []SkillLevel) int {
+	n := 0
+	for i, sk := range skills {
+		if sk.Level >= 2 && !slices.ContainsFunc(skills[:i], func(o SkillLevel) bool { return o.Code == sk.Code && o.Level >= 2 }) {
+			n++
+		}
+	}
+	return n
 }
 
 // have is the seeker's level of a skill: from the masks when they are exact,

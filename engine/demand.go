@@ -130,10 +130,18 @@ func classEffect(features []string) effect {
 }
 
 // EffectiveDemand is what a post asks of a worker once its accommodations have
-// lowered or capped its demands.
+// lowered or capped its demands, except on its essential demands: no
+// accommodation lowers an essential function of the job.
 func EffectiveDemand(p *Post) Abilities {
+	stated := DemandProfile(p.Demands)
 	e := postEffect(needMask(p.Accommodations))
-	return e.apply(DemandProfile(p.Demands))
+	out := e.apply(stated)
+	for _, name := range p.EssentialDemands {
+		if i := DimensionIndex(name); i >= 0 {
+			out[i] = stated[i]
+		}
+	}
+	return out
 }
 
 // ClassEffectiveDemand is what a class asks of a trainee once its accessibility

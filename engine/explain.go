@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
@@ -102,6 +103,49 @@ func classSkillsNote(cs []qskill, levels []int8) Note {
 		En: fmt.Sprintf("would gain %d of %d taught skills", gain, len(cs))}
 }
 
+// skillNames names an interned skill code: the code and its catalog names
+// (empty when the catalog has none, as in the brute force, which has no catalog).
+type skillNames func(id uint32) (code, zh, en string)
+
+// audience says whose file a post's notes speak of: the seeker's own matches
+// ("your strengths") or a post's candidates ("the seeker's strengths").
+type audience bool
+
+const (
+	forSeeker    audience = false
+	forCandidate audience = true
+)
+
+// strengthsNote: "用上了您的 2 项专长：CAD 制图、数据录入" / "uses 2 of your strengths: CAD drafting, data entry".
+func (q *seekerQ) strengthsNote(p *postC, levels []int8, names skillNames, who audience) Note {
+	whose := [2]string{"您的", "your"}
+	if who == forCandidate {
+		whose = [2]string{"求职者的", "the seeker's"}
+	}
+	if q.strengths == 0 {
+		if who == forCandidate {
+			return Note{Zh: "求职者尚无二级以上专长", En: "the seeker has no skills at level 2 or above yet"}
+		}
+		return Note{Zh: "尚无二级以上专长", En: "no skills at level 2 or above yet"}
+	}
+	var zh, en []string
+	for i := range p.skills {
+		s := &p.skills[i]
+		if q.have(s.code, levels) < 2 || listedBefore(p.skills[:i], s.code) {
+			continue
+		}
+		code, z, e := names(s.code)
+		zh, en = append(zh, cmp.Or(z, code)), append(en, cmp.Or(e, code))
+	}
+	if len(zh) == 0 {
+		return Note{Zh: "没有用上" + whose[0] + "专长", En: "uses none of " + whose[1] + " strengths"}
+	}
+	return Note{Zh: fmt.Sprintf("用上了%s %d 项专长：%s", whose[0], len(zh), strings.Join(zh, "、")),
+		En: fmt.Sprintf("uses %d of %s strengths: %s", len(en), whose[1], strings.Join(en, ", "))}
+}
+
+var classStrengthsNote = Note{Zh: "培训课程不计专长", En: "a class: strengths do not count"}
+
 // fitNote names the dimensions whose demand is one level above capacity.
 func fitNote(capacity, demand uint64) Note {
 	m := overByOne(capacity, demand)
@@ -163,11 +207,13 @@ func prefNote(wage, minWage int32) Note {
 var classPrefNote = Note{Zh: "培训课程不涉及薪资", En: "a class: pay does not apply"}
 
 // postResult explains a ranked post (or, for candidates, a ranked seeker).
-func (q *seekerQ) postResult(p *postC, id, title string, h *hit, levels []int8) MatchResult {
+// levels holds the seeker's skill levels by code.
+func (q *seekerQ) postResult(p *postC, id, title string, h *hit, levels []int8, names skillNames, who audience) MatchResult {
 	return MatchResult{
 		ID: id, Title: title, Score: h.score, CommuteMinutes: h.minutes,
 		Factors: map[string]Factor{
 			FactorSkills:         {h.f.skills, postSkillsNote(p.skills, levels)},
+			FactorStrengths:      {h.f.strengths, q.strengthsNote(p, levels, names, who)},
 			FactorFit:            {h.f.fit, fitNote(q.capP, p.dem)},
 			FactorCommute:        {h.f.commute, commuteNote(p.mode(), h.minutes, h.mode, false)},
 			FactorAccommodations: {h.f.acc, accNote(q.wished, p.offered)},
@@ -182,6 +228,7 @@ func (q *seekerQ) classResult(c *classC, h *hit, levels []int8) MatchResult {
 		ID: c.id, Title: c.title, Score: h.score, CommuteMinutes: h.minutes,
 		Factors: map[string]Factor{
 			FactorSkills:         {h.f.skills, classSkillsNote(c.skills, levels)},
+			FactorStrengths:      {h.f.strengths, classStrengthsNote},
 			FactorFit:            {h.f.fit, fitNote(q.capP, c.dem)},
 			FactorCommute:        {h.f.commute, commuteNote(c.mode, h.minutes, h.mode, true)},
 			FactorAccommodations: {h.f.acc, accNote(q.wished, c.offered)},

@@ -76,7 +76,7 @@ type gapPost func(h *hit) (p *postC, id, title string)
 // to three classes the seeker can attend that teach what is missing.
 // eligible are the classes passing rules 1–5 for the seeker, scored.
 func (q *seekerQ) buildGaps(g *gapSet, post gapPost, classes []classC, eligible []hit, levels []int8,
-	names func(code uint32) (string, string, string)) []GapResult {
+	names skillNames) []GapResult {
 	unlocks := make(map[int32]int)
 	unlocked := func(ci int32) int {
 		if n, ok := unlocks[ci]; ok {
@@ -96,7 +96,7 @@ func (q *seekerQ) buildGaps(g *gapSet, post gapPost, classes []classC, eligible 
 	for i := range hits {
 		h := &hits[i]
 		p, id, title := post(h)
-		r := GapResult{MatchResult: q.postResult(p, id, title, h, levels), Missing: []MissingSkill{}, Classes: []GapClass{}}
+		r := GapResult{MatchResult: q.postResult(p, id, title, h, levels, names, forSeeker), Missing: []MissingSkill{}, Classes: []GapClass{}}
 		for _, s := range p.skills {
 			if have := levels[s.code]; s.required && have < s.need {
 				code, zh, en := names(s.code)
@@ -128,6 +128,7 @@ func (q *seekerQ) buildGaps(g *gapSet, post gapPost, classes []classC, eligible 
 		for _, o := range opts[:min(len(opts), gapClassesPerPost)] {
 			c := &classes[o.h.ref]
 			gc := GapClass{ID: c.id, Title: c.title, Score: o.h.score, Unlocks: o.unlocks, Teaches: []string{}}
+			gc.ScoreAfter, gc.ClosesGap = q.afterClass(p, c, h, levels)
 			for _, s := range p.skills { // in the post's order
 				if s.required && levels[s.code] < s.need && c.teachesAt(s.code, s.need) {
 					code, _, _ := names(s.code)
@@ -139,6 +140,49 @@ func (q *seekerQ) buildGaps(g *gapSet, post gapPost, classes []classC, eligible 
 		out = append(out, r)
 	}
 	return out
+}
+
+// afterClass is a gap post's score for the seeker once they hold every skill
+// class c teaches at the taught level, as the training-outcomes job adds them
+// (a level only rises), and whether the post then passes every hard
+// constraint: it passes rules 1–6 already, so that is rule 7. h is the post's
+// hit now; its commute, fit, accommodations and preferences do not change.
+// levels holds the seeker's skill levels and is as it was on return.
+func (q *seekerQ) afterClass(p *postC, c *classC, h *hit, levels []int8) (float64, bool) {
+	l := *q
+	saved := make([]int8, len(c.skills))
+	for i, s := range c.skills {
+		saved[i] = levels[s.code]
+		l.learn(s, levels)
+	}
+	f := l.postFactors(p, levels)
+	f.commute = h.f.commute
+	closes := l.missingSkills(p, levels) == 0
+	for i := len(c.skills) - 1; i >= 0; i-- {
+		levels[c.skills[i].code] = saved[i]
+	}
+	return f.score(), closes
+}
+
+// learn raises the seeker's level of a skill to s.level (never lowers it), in
+// the dense table levels and in the masks. q.skills is left as it was: a
+// learnt seeker is only scored, not stored.
+func (q *seekerQ) learn(s qskill, levels []int8) {
+	old := levels[s.code]
+	if s.level <= old {
+		return
+	}
+	levels[s.code] = s.level
+	if old < 2 && s.level >= 2 && q.strengths < 2 {
+		q.strengths++
+	}
+	if s.code >= maskCodes {
+		q.hasExact = false
+		return
+	}
+	for lv := range s.level {
+		q.has[lv] |= 1 << s.code
+	}
 }
 
 // eligibleClasses scores every class that passes rules 1–5 for the seeker.
@@ -188,11 +232,6 @@ func (m *Matcher) gaps(q *seekerQ, seekerID string, limit int) *GapsResponse {
 	var excl [8]int
 	m.scanPosts(q, today, sc, nil, g, &excl)
 	post := func(h *hit) (*postC, string, string) { return m.postAt(h.ref), h.id, m.posts[h.ref].title }
-	names := func(code uint32) (string, string, string) {
-		c := m.codes.names[code]
-		n := m.names[c]
-		return c, n[0], n[1]
-	}
-	results := q.buildGaps(g, post, m.classes, q.eligibleClasses(m.classes, today, sc.levels), sc.levels, names)
+	results := q.buildGaps(g, post, m.classes, q.eligibleClasses(m.classes, today, sc.levels), sc.levels, m.skillName)
 	return &GapsResponse{SeekerID: seekerID, Type: "gaps", Total: g.total, Results: results}
 }

@@ -41,12 +41,23 @@ type InboxMatch struct {
 }
 
 // MatchSet is the top matches a seeker was last told about, so that the
-// rematch job and a passed class report only posts that are new.
+// rematch job and a passed class report only posts that are new. ScoreVersion
+// is the score the set was ranked by: a set ranked by another version says
+// nothing about what is new (a new score reorders everyone's matches).
 type MatchSet struct {
-	SeekerID string    `json:"seekerId" bson:"_id"`
-	Posts    []string  `json:"posts" bson:"posts"`
-	At       time.Time `json:"at" bson:"at"`
+	SeekerID     string    `json:"seekerId" bson:"_id"`
+	Posts        []string  `json:"posts" bson:"posts"`
+	ScoreVersion int       `json:"scoreVersion" bson:"scoreVersion"`
+	At           time.Time `json:"at" bson:"at"`
 }
+
+// NewMatchSet is the match set of a seeker's ranked posts, under this engine's score version.
+func NewMatchSet(seekerID string, results []MatchResult, at time.Time) *MatchSet {
+	return &MatchSet{SeekerID: seekerID, Posts: MatchIDs(results), ScoreVersion: ScoreVersion, At: at}
+}
+
+// Current says whether the set was ranked by this engine's score version.
+func (ms *MatchSet) Current() bool { return ms.ScoreVersion == ScoreVersion }
 
 // NewMatches returns the results whose ids were not in the last set.
 func (ms *MatchSet) NewMatches(results []MatchResult) []MatchResult {

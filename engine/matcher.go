@@ -362,6 +362,13 @@ func (m *Matcher) putScratch(sc *scratch) {
 	m.scratch.Put(sc)
 }
 
+// skillName names an interned skill code from the catalog's Skill records.
+func (m *Matcher) skillName(code uint32) (string, string, string) {
+	c := m.codes.names[code]
+	n := m.names[c]
+	return c, n[0], n[1]
+}
+
 func (m *Matcher) today() int32 { return dayNumber(Today(m.clock)) }
 
 func errNoSeeker(id string) error { return Errorf(ENOTFOUND, "seeker %s not found", id) }
@@ -421,7 +428,7 @@ func (m *Matcher) match(q *seekerQ, seekerID string, typ Kind, limit int) *Match
 		res.Results = make([]MatchResult, len(hits))
 		for i := range hits {
 			h := &hits[i]
-			res.Results[i] = q.postResult(m.postAt(h.ref), h.id, m.posts[h.ref].title, h, sc.levels)
+			res.Results[i] = q.postResult(m.postAt(h.ref), h.id, m.posts[h.ref].title, h, sc.levels, m.skillName, forSeeker)
 		}
 	}
 	res.Excluded = newExcluded(&excl)
@@ -523,10 +530,12 @@ func allCells[T any](cells [][]T, buf []cellRef) []cellRef {
 // offer scores a post and offers it to top. minutes < 0 means the commute is
 // not computed yet (the post's cell is wholly within reach); tmin is a lower
 // bound on it. Before reading the post's skills or computing its commute,
-// score bounds with the best possible skills and commute factors decide
-// whether the post could still enter: factors are at most 1, the commute
-// factor falls with the minutes, and rounding is monotone, so a post whose
-// bound is below the k-th score, or equal to it with a longer commute, cannot.
+// score bounds with the best possible skills, strengths and commute factors
+// decide whether the post could still enter: factors are at most 1, the
+// commute factor falls with the minutes, and rounding is monotone, so a post
+// whose bound is below the k-th score, or equal to it with a longer commute,
+// cannot. The strengths factor is known from the masks for most posts, else
+// bounded by 1 until the skill list is read.
 //
 // r is p's rules part from the box's hot copy: p itself is read only once the
 // first bound passes.
@@ -534,17 +543,25 @@ func (m *Matcher) offer(q *seekerQ, r *postRules, p *postC, levels []int8, minut
 	remote := r.mode() == modeRemote
 	limit := q.limitFor(r.mode())
 	f := factors{
-		fit:  fitFactor(countOverByOne(q.capP, r.dem)),
-		acc:  accFactor(q.wished, r.offered),
-		pref: prefFactor(r.wage, q.minWage),
+		strengths: 1,
+		fit:       fitFactor(countOverByOne(q.capP, r.dem)),
+		acc:       accFactor(q.wished, r.offered),
+		pref:      prefFactor(r.wage, q.minWage),
+	}
+	used, known := q.maskStrengths(r)
+	if known {
+		f.strengths = strengthsFactor(used, int(q.strengths))
 	}
 	cmax := commuteFactor(remote, tmin, limit)
-	if m.prune && top.hopeless(Score(1, f.fit, cmax, f.acc, f.pref), tmin) {
+	if m.prune && top.hopeless(Score(1, f.strengths, f.fit, cmax, f.acc, f.pref), tmin) {
 		return
 	}
 	f.skills = q.postSkillsFactor(p.skills, levels)
+	if !known {
+		f.strengths = strengthsFactor(q.usedStrengths(p, levels), int(q.strengths))
+	}
 	if minutes < 0 {
-		if m.prune && top.hopeless(Score(f.skills, f.fit, cmax, f.acc, f.pref), tmin) {
+		if m.prune && top.hopeless(Score(f.skills, f.strengths, f.fit, cmax, f.acc, f.pref), tmin) {
 			return
 		}
 		minutes, tmode = q.travelTo(p.lat, p.lon, p.cosLat)

@@ -225,6 +225,81 @@ func TestGaps(t *testing.T) {
 			t.Errorf("%s classes %+v", r.ID, r.Classes)
 		}
 	}
+	// After a class: the score with the skills learnt, and whether the post then matches.
+	trained := func(taught ...SkillLevel) *Seeker {
+		s := testSeeker()
+		s.AddSkills(taught)
+		return s
+	}
+	for _, r := range res.Results {
+		p := testPost()
+		p.ID = r.ID
+		p.Skills = append(p.Skills, PostSkill{"forklift", 3, true})
+		if r.ID == "p-3" {
+			p.Skills = append(p.Skills, PostSkill{"sewing", 1, true})
+		}
+		for _, gc := range r.Classes {
+			taught := map[string][]SkillLevel{"c-both": {{"forklift", 3}, {"sewing", 1}}, "c-fork2": {{"forklift", 2}}}[gc.ID]
+			ev := EvaluatePost(trained(taught...), p, testToday)
+			if gc.ScoreAfter != ev.Result.Score || gc.ClosesGap != (ev.Rule == 0) {
+				t.Errorf("%s after %s: score %v closes %v; evaluated on the trained file %v, rule %d", r.ID, gc.ID, gc.ScoreAfter, gc.ClosesGap, ev.Result.Score, ev.Rule)
+			}
+			if gc.ScoreAfter <= r.Score {
+				t.Errorf("%s after %s: score %v not above %v before", r.ID, gc.ID, gc.ScoreAfter, r.Score)
+			}
+			if want := !(r.ID == "p-3" && gc.ID == "c-fork2"); gc.ClosesGap != want {
+				t.Errorf("%s after %s: closesGap %v, want %v", r.ID, gc.ID, gc.ClosesGap, want)
+			}
+		}
+	}
+}
+
+// TestStrengthsNotes: the strengths factor names the seeker's strengths the
+// post uses, from the catalog, speaking to the seeker in matches and of the
+// seeker in candidates.
+func TestStrengthsNotes(t *testing.T) {
+	t.Parallel()
+	m := NewMatcher(testClock)
+	m.Upsert(&Skill{Code: "cad", Zh: "CAD 制图", En: "CAD drafting"})
+	m.Upsert(&Skill{Code: "data-entry", Zh: "数据录入", En: "data entry"})
+	s := testSeeker()
+	s.Skills = []SkillLevel{{"cad", 3}, {"data-entry", 2}, {"excel", 1}}
+	m.Upsert(s)
+	both := testPost()
+	both.Skills = []PostSkill{{"cad", 2, true}, {"data-entry", 1, false}}
+	none := testPost()
+	none.ID, none.Skills = "p-2", []PostSkill{{"excel", 1, false}}
+	m.Upsert(both)
+	m.Upsert(none)
+	note := func(rs []MatchResult, id string) Factor {
+		for _, r := range rs {
+			if r.ID == id {
+				return r.Factors[FactorStrengths]
+			}
+		}
+		t.Fatalf("%s not among %v", id, ids(rs))
+		return Factor{}
+	}
+	res := mustMatches(t, m, s.ID, KindPost, 5)
+	if f := note(res.Results, "p-1"); f.Value != 1 || f.Note != (Note{"用上了您的 2 项专长：CAD 制图、数据录入", "uses 2 of your strengths: CAD drafting, data entry"}) {
+		t.Errorf("both strengths: %+v", f)
+	}
+	if f := note(res.Results, "p-2"); f.Value != 0 || f.Note != (Note{"没有用上您的专长", "uses none of your strengths"}) {
+		t.Errorf("no strength: %+v", f)
+	}
+	cand, err := m.Candidates("p-1", 5, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := note(cand.Results, s.ID); f.Note != (Note{"用上了求职者的 2 项专长：CAD 制图、数据录入", "uses 2 of the seeker's strengths: CAD drafting, data entry"}) {
+		t.Errorf("candidate: %+v", f)
+	}
+	s.Skills = []SkillLevel{{"cad", 1}}
+	m.Upsert(s)
+	res = mustMatches(t, m, s.ID, KindPost, 5)
+	if f := note(res.Results, "p-2"); f.Value != 1 || f.Note != (Note{"尚无二级以上专长", "no skills at level 2 or above yet"}) {
+		t.Errorf("no strengths at all: %+v", f)
+	}
 }
 
 func TestMatcherConcurrentUse(t *testing.T) {

@@ -60,6 +60,26 @@ func genDemands(t *rapid.T, label string) map[string]int {
 	return m
 }
 
+// genPostDemands draws all eleven demands, as a post states them, mostly low.
+func genPostDemands(t *rapid.T, label string) map[string]int {
+	m := map[string]int{}
+	for _, d := range Dimensions {
+		m[d] = rapid.SampledFrom([]int{0, 0, 0, 1, 1, 2, 3, 4}).Draw(t, label+d)
+	}
+	return m
+}
+
+// genEssential draws a post's essential demands: none, often; a few dimensions otherwise.
+func genEssential(t *rapid.T, label string) []string {
+	var out []string
+	for _, d := range Dimensions {
+		if rapid.IntRange(0, 7).Draw(t, label+d) == 0 {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 func genSeeker(t *rapid.T, i int, catalog []string) *Seeker {
 	l := "s" + strconv.Itoa(i)
 	s := &Seeker{
@@ -88,6 +108,10 @@ func genSeeker(t *rapid.T, i int, catalog []string) *Seeker {
 	for _, code := range pickSkills(t, l+"sk", catalog) {
 		s.Skills = append(s.Skills, SkillLevel{Code: code, Level: rapid.IntRange(1, 3).Draw(t, l+code)})
 	}
+	if rapid.IntRange(0, 3).Draw(t, l+"hobby") == 0 {
+		// a skill no post or class lists: still one of the seeker's strengths at level ≥ 2
+		s.Skills = append(s.Skills, SkillLevel{Code: "hobby", Level: rapid.IntRange(1, 3).Draw(t, l+"hobbyLevel")})
+	}
 	for _, code := range genSubset(t, l+"need", NeedCodes) {
 		s.Needs = append(s.Needs, Need{Code: code, Essential: rapid.IntRange(0, 3).Draw(t, l+code+"e") == 0})
 	}
@@ -98,16 +122,17 @@ func genPost(t *rapid.T, i int, catalog []string) *Post {
 	l := "p" + strconv.Itoa(i)
 	g := genGeo(t, l+"site")
 	p := &Post{
-		Meta:           Meta{ID: fmt.Sprintf("p-%03d", i)},
-		Title:          "post " + strconv.Itoa(i),
-		Demands:        genDemands(t, l+"dem"),
-		Site:           Site{Lat: g.Lat, Lon: g.Lon, StepFree: rapid.Bool().Draw(t, l+"sf"), AccessibleToilet: rapid.Bool().Draw(t, l+"wc")},
-		WorkMode:       rapid.SampledFrom([]string{"onsite", "onsite", "hybrid", "remote"}).Draw(t, l+"mode"),
-		Accommodations: genSubset(t, l+"acc", NeedCodes),
-		Hours:          Hours{Weekly: rapid.SampledFrom([]int{20, 30, 40, 48}).Draw(t, l+"wk"), NightShift: rapid.IntRange(0, 4).Draw(t, l+"ns") == 0},
-		MonthlyWage:    rapid.IntRange(6, 18).Draw(t, l+"wage") * 500,
-		Status:         rapid.SampledFrom([]string{"open", "open", "open", "open", "closed"}).Draw(t, l+"status"),
-		ClosesOn:       rapid.SampledFrom([]string{"", "", "2026-05-31", testToday, "2026-09-01"}).Draw(t, l+"closes"),
+		Meta:             Meta{ID: fmt.Sprintf("p-%03d", i)},
+		Title:            "post " + strconv.Itoa(i),
+		Demands:          genPostDemands(t, l+"dem"),
+		EssentialDemands: genEssential(t, l+"ess"),
+		Site:             Site{Lat: g.Lat, Lon: g.Lon, StepFree: rapid.Bool().Draw(t, l+"sf"), AccessibleToilet: rapid.Bool().Draw(t, l+"wc")},
+		WorkMode:         rapid.SampledFrom([]string{"onsite", "onsite", "hybrid", "remote"}).Draw(t, l+"mode"),
+		Accommodations:   genSubset(t, l+"acc", NeedCodes),
+		Hours:            Hours{Weekly: rapid.SampledFrom([]int{20, 30, 40, 48}).Draw(t, l+"wk"), NightShift: rapid.IntRange(0, 4).Draw(t, l+"ns") == 0},
+		MonthlyWage:      rapid.IntRange(6, 18).Draw(t, l+"wage") * 500,
+		Status:           rapid.SampledFrom([]string{"open", "open", "open", "open", "closed"}).Draw(t, l+"status"),
+		ClosesOn:         rapid.SampledFrom([]string{"", "", "2026-05-31", testToday, "2026-09-01"}).Draw(t, l+"closes"),
 	}
 	for _, code := range pickSkills(t, l+"sk", catalog) {
 		p.Skills = append(p.Skills, PostSkill{Code: code, Level: rapid.IntRange(1, 3).Draw(t, l+code), Required: rapid.Bool().Draw(t, l+code+"r")})
@@ -208,7 +233,10 @@ func first(broken []int) int {
 
 func checkWeighted(t *rapid.T, r MatchResult) {
 	f := r.Factors
-	want := 100 * (0.40*f["skills"].Value + 0.25*f["fit"].Value + 0.15*f["commute"].Value +
+	if len(f) != 6 {
+		t.Fatalf("%s: factors %v, want six", r.ID, f)
+	}
+	want := 100 * (0.25*f["skills"].Value + 0.20*f["strengths"].Value + 0.20*f["fit"].Value + 0.15*f["commute"].Value +
 		0.10*f["accommodations"].Value + 0.10*f["preferences"].Value)
 	if r.Score != want {
 		t.Fatalf("%s: score %v is not 100 × the weighted sum of its factors (%v)", r.ID, r.Score, want)
@@ -473,6 +501,18 @@ func TestGapsProperties(t *testing.T) {
 					}
 					if gc.Unlocks != unlocks {
 						t.Fatalf("seeker %s: class %s unlocks %d, reference %d", s.ID, c.ID, gc.Unlocks, unlocks)
+					}
+					// Once the class is passed: the post's score and whether it then matches.
+					p, trained := postByID[r.ID], refLearnt(s, c)
+					if want := refScore(refPostFactors(trained, p)); math.Abs(gc.ScoreAfter-want) > 1e-9 {
+						t.Fatalf("seeker %s: %s after %s scores %v, reference %v", s.ID, p.ID, c.ID, gc.ScoreAfter, want)
+					}
+					broken, _ := refPostRules(trained, p, testToday)
+					if gc.ClosesGap != (len(broken) == 0) {
+						t.Fatalf("seeker %s: %s after %s closesGap %v, reference breaks %v", s.ID, p.ID, c.ID, gc.ClosesGap, broken)
+					}
+					if ev := EvaluatePost(trained, p, testToday); gc.ScoreAfter != ev.Result.Score {
+						t.Fatalf("seeker %s: %s after %s scores %v, evaluated on the trained file %v", s.ID, p.ID, c.ID, gc.ScoreAfter, ev.Result.Score)
 					}
 				}
 			}

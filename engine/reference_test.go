@@ -122,7 +122,11 @@ func refPostDemand(p *Post) map[string]int {
 			addCap(caps, "walking", 1)
 		}
 	}
-	return refEffective(p.Demands, red, caps)
+	out := refEffective(p.Demands, red, caps)
+	for _, d := range p.EssentialDemands { // no accommodation lowers an essential function
+		out[d] = p.Demands[d]
+	}
+	return out
 }
 
 func refClassDemand(c *Class) map[string]int {
@@ -173,6 +177,20 @@ func refLevel(s *Seeker, code string) int {
 		}
 	}
 	return lv
+}
+
+// refLearnt is the seeker once they hold a class's taught skills at the taught level (never lower).
+func refLearnt(s *Seeker, c *Class) *Seeker {
+	t := *s
+	t.Skills = slices.Clone(s.Skills)
+	for _, k := range c.Skills {
+		if i := slices.IndexFunc(t.Skills, func(h SkillLevel) bool { return h.Code == k.Code }); i < 0 {
+			t.Skills = append(t.Skills, k)
+		} else {
+			t.Skills[i].Level = max(t.Skills[i].Level, k.Level)
+		}
+	}
+	return &t
 }
 
 func refNeedsStepFree(s *Seeker) bool {
@@ -273,7 +291,33 @@ func refCommuteFactor(s *Seeker, mode string, site Site) float64 {
 	return math.Max(0, (l-m)/(l-15))
 }
 
-// refPostFactors computes the five factors of a post for a seeker.
+// refStrengths is the strengths factor: T is the seeker's skills at level ≥ 2.
+func refStrengths(s *Seeker, p *Post) float64 {
+	t := map[string]bool{}
+	for _, k := range s.Skills {
+		if refLevel(s, k.Code) >= 2 {
+			t[k.Code] = true
+		}
+	}
+	if len(t) == 0 {
+		return 1
+	}
+	used := map[string]bool{}
+	for _, k := range p.Skills {
+		if t[k.Code] {
+			used[k.Code] = true
+		}
+	}
+	return math.Min(1, float64(len(used))/float64(min(len(t), 2)))
+}
+
+// refScore is DESIGN §4's score, version 2, of the factors.
+func refScore(f map[string]float64) float64 {
+	return 100 * (0.25*f["skills"] + 0.20*f["strengths"] + 0.20*f["fit"] + 0.15*f["commute"] +
+		0.10*f["accommodations"] + 0.10*f["preferences"])
+}
+
+// refPostFactors computes the six factors of a post for a seeker.
 func refPostFactors(s *Seeker, p *Post) map[string]float64 {
 	f := map[string]float64{}
 	var sum, weight float64
@@ -289,6 +333,7 @@ func refPostFactors(s *Seeker, p *Post) map[string]float64 {
 	if weight > 0 {
 		f["skills"] = sum / weight
 	}
+	f["strengths"] = refStrengths(s, p)
 	f["fit"] = math.Max(0, 1-0.2*float64(refOverByOne(s, refPostDemand(p))))
 	f["commute"] = refCommuteFactor(s, p.WorkMode, p.Site)
 	f["accommodations"] = refAccFactor(s, func(n string) bool { return refPostOffers(p, n) })
@@ -310,6 +355,7 @@ func refClassFactors(s *Seeker, c *Class) map[string]float64 {
 	if len(c.Skills) > 0 {
 		f["skills"] = float64(gain) / float64(len(c.Skills))
 	}
+	f["strengths"] = 1
 	f["fit"] = math.Max(0, 1-0.2*float64(refOverByOne(s, refClassDemand(c))))
 	f["commute"] = refCommuteFactor(s, c.Mode, c.Site)
 	f["accommodations"] = refAccFactor(s, func(n string) bool { return refClassOffers(c, n) })

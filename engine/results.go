@@ -72,13 +72,18 @@ type MissingSkill struct {
 
 // GapClass is an open class the seeker can attend that teaches missing skills
 // at the needed level: its match score for the seeker, which missing skills of
-// this post it teaches, and how many of the seeker's gap posts it alone would unlock.
+// this post it teaches, and how many of the seeker's gap posts it alone would
+// unlock. ScoreAfter is the post's score once the seeker holds every skill the
+// class teaches at the taught level (as the training-outcomes job adds them),
+// and ClosesGap says whether the post then passes every hard constraint.
 type GapClass struct {
-	ID      string   `json:"id"`
-	Title   string   `json:"title"`
-	Score   float64  `json:"score"`
-	Teaches []string `json:"teaches"`
-	Unlocks int      `json:"unlocks"`
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	Score      float64  `json:"score"`
+	Teaches    []string `json:"teaches"`
+	Unlocks    int      `json:"unlocks"`
+	ScoreAfter float64  `json:"scoreAfter"`
+	ClosesGap  bool     `json:"closesGap"`
 }
 
 // GapResult is a post the seeker misses only on skills (one or two), with the

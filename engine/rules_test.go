@@ -23,6 +23,9 @@ func testSeeker() *Seeker {
 	}
 }
 
+// noDemands states all eleven demands as "not needed".
+func noDemands() map[string]int { return StatedDemands(nil) }
+
 // An onsite data-entry post 1.9 km east of the seeker.
 func testPost() *Post {
 	return &Post{
@@ -30,7 +33,7 @@ func testPost() *Post {
 		EmployerID:  "e-1",
 		Title:       "数据录入员",
 		Skills:      []PostSkill{{Code: "data-entry", Level: 2, Required: true}},
-		Demands:     map[string]int{},
+		Demands:     noDemands(),
 		Site:        Site{Lat: 31.19, Lon: 121.45, StepFree: true},
 		WorkMode:    "onsite",
 		Hours:       Hours{Weekly: 40},
@@ -78,6 +81,21 @@ func TestHardConstraints(t *testing.T) {
 		{"4 over-demand 2", nil, func(p *Post) { p.Demands["hearing"] = 4 }, RuleDemand},
 		{"4 over-demand 1 passes", nil, func(p *Post) { p.Demands["hearing"] = 3 }, 0},
 		{"4 sign language caps hearing", nil, func(p *Post) { p.Demands["hearing"] = 4; p.Accommodations = []string{"sign-language"} }, 0},
+		{"4 sign language does not lower essential hearing", nil, func(p *Post) {
+			p.Demands["hearing"] = 4
+			p.Accommodations = []string{"sign-language"}
+			p.EssentialDemands = []string{"hearing"}
+		}, RuleDemand},
+		{"4 essential vision: no screen reader lowers it", func(s *Seeker) { s.Disability = Disability{"vision", 2} }, func(p *Post) {
+			p.Demands["vision"] = 3
+			p.Accommodations = []string{"screen-reader"}
+			p.EssentialDemands = []string{"vision"}
+		}, RuleDemand},
+		{"4 screen reader lowers vision that is not essential", func(s *Seeker) { s.Disability = Disability{"vision", 2} }, func(p *Post) {
+			p.Demands["vision"] = 3
+			p.Accommodations = []string{"screen-reader"}
+			p.EssentialDemands = []string{"hearing"}
+		}, 0},
 		{"4 assessment overrides default", func(s *Seeker) { s.Abilities["hearing"] = 4 }, func(p *Post) { p.Demands["hearing"] = 4 }, 0},
 		{"4 physical level 1 walking 0", func(s *Seeker) { s.Disability = Disability{"physical", 1} }, func(p *Post) { p.Demands["walking"] = 2 }, RuleDemand},
 		{"4 seated work caps walking", func(s *Seeker) { s.Disability = Disability{"physical", 1} }, func(p *Post) { p.Demands["walking"] = 2; p.Accommodations = []string{"seated-work"} }, 0},
@@ -197,6 +215,20 @@ func TestFactors(t *testing.T) {
 		{"skills with nice-to-have", FactorSkills, nil, func(p *Post) {
 			p.Skills = []PostSkill{{"data-entry", 3, true}, {"excel", 2, false}, {"forklift", 1, false}}
 		}, (2.0/3 + 0.5*(0.5+0)) / 2},
+		{"strengths: the post lists the one", FactorStrengths, nil, nil, 1},
+		{"strengths: none listed", FactorStrengths, nil, func(p *Post) { p.Skills[0].Level = 1; p.Skills[0].Code = "excel" }, 0},
+		{"strengths: a post listing no skills uses none", FactorStrengths, nil, func(p *Post) { p.Skills = nil }, 0},
+		{"strengths: a seeker with none", FactorStrengths, func(s *Seeker) { s.Skills[0].Level = 1 }, func(p *Post) { p.Skills = nil }, 1},
+		{"strengths: one of two", FactorStrengths, func(s *Seeker) { s.Skills[1].Level = 3 }, nil, 0.5},
+		{"strengths: nice-to-have counts", FactorStrengths, func(s *Seeker) { s.Skills[1].Level = 3 }, func(p *Post) {
+			p.Skills = append(p.Skills, PostSkill{"excel", 1, false})
+		}, 1},
+		{"strengths: two of three is all", FactorStrengths, func(s *Seeker) {
+			s.Skills = append(s.Skills, SkillLevel{"typing", 2}, SkillLevel{"sewing", 3})
+		}, func(p *Post) { p.Skills = append(p.Skills, PostSkill{"sewing", 1, false}) }, 1},
+		{"strengths: a strength no post lists still counts", FactorStrengths, func(s *Seeker) {
+			s.Skills = append(s.Skills, SkillLevel{"braille", 2})
+		}, nil, 0.5},
 		{"fit perfect", FactorFit, nil, nil, 1},
 		{"fit one over by one", FactorFit, nil, func(p *Post) { p.Demands["hearing"] = 3 }, 0.8},
 		{"fit two over by one", FactorFit, func(s *Seeker) { s.Abilities["stamina"] = 2 }, func(p *Post) { p.Demands["hearing"] = 3; p.Demands["stamina"] = 3 }, 0.6},
@@ -256,8 +288,13 @@ func TestFactors(t *testing.T) {
 				}
 			}
 			f := ev.Result.Factors
-			if ev.Result.Score != 100*(0.40*f["skills"].Value+0.25*f["fit"].Value+0.15*f["commute"].Value+0.10*f["accommodations"].Value+0.10*f["preferences"].Value) {
+			if ev.Result.Score != 100*(0.25*f["skills"].Value+0.20*f["strengths"].Value+0.20*f["fit"].Value+0.15*f["commute"].Value+
+				0.10*f["accommodations"].Value+0.10*f["preferences"].Value) {
 				t.Errorf("score %v is not the weighted sum of %v", ev.Result.Score, f)
+			}
+			if ev.Result.Score != Score(f["skills"].Value, f["strengths"].Value, f["fit"].Value, f["commute"].Value,
+				f["accommodations"].Value, f["preferences"].Value) {
+				t.Errorf("score %v is not Score of %v", ev.Result.Score, f)
 			}
 		})
 	}
@@ -275,8 +312,11 @@ func TestClassFactors(t *testing.T) {
 	if got := f[FactorSkills].Value; got != 2.0/3 {
 		t.Errorf("skills = %v, want 2/3 (excel 1→2 and forklift are gains)", got)
 	}
-	if f[FactorPreferences].Value != 1 {
-		t.Errorf("preferences = %v, want 1", f[FactorPreferences].Value)
+	if f[FactorPreferences].Value != 1 || f[FactorStrengths].Value != 1 {
+		t.Errorf("preferences = %v, strengths = %v, want 1 and 1", f[FactorPreferences].Value, f[FactorStrengths].Value)
+	}
+	if n := f[FactorStrengths].Note; n.Zh == "" || n.En == "" || strings.Contains(n.En, "your") {
+		t.Errorf("a class's strengths note %+v", n)
 	}
 	if !strings.Contains(f[FactorSkills].Note.En, "2 of 3") {
 		t.Errorf("note %q", f[FactorSkills].Note.En)
@@ -300,6 +340,27 @@ func TestEffectiveDemand(t *testing.T) {
 		{"never below 0", map[string]int{"stamina": 0}, []string{"flexible-hours"}, map[string]int{"stamina": 0}},
 		{"sign language", map[string]int{"hearing": 4, "speech": 3}, []string{"sign-language"}, map[string]int{"hearing": 1, "speech": 1}},
 		{"no effect elsewhere", map[string]int{"lifting": 4}, []string{"sign-language", "large-print"}, map[string]int{"lifting": 4}},
+	}
+	essential := []struct {
+		name    string
+		demands map[string]int
+		acc     []string
+		ess     []string
+		want    map[string]int
+	}{
+		{"essential vision keeps its demand", map[string]int{"vision": 4}, []string{"screen-reader", "large-print"}, []string{"vision"}, map[string]int{"vision": 4}},
+		{"essential hearing, speech still capped", map[string]int{"hearing": 3, "speech": 3}, []string{"sign-language"}, []string{"hearing"},
+			map[string]int{"hearing": 3, "speech": 1}},
+		{"essential social, stress still lowered", map[string]int{"social": 3, "stress": 3}, []string{"quiet-space"}, []string{"social"},
+			map[string]int{"social": 3, "stress": 2}},
+	}
+	for _, tc := range essential {
+		got := EffectiveDemand(&Post{Demands: tc.demands, Accommodations: tc.acc, EssentialDemands: tc.ess})
+		for d, v := range tc.want {
+			if int(got[DimensionIndex(d)]) != v {
+				t.Errorf("%s: %s = %d, want %d", tc.name, d, got[DimensionIndex(d)], v)
+			}
+		}
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -423,6 +484,7 @@ func TestNotes(t *testing.T) {
 	m, _ := CommuteMinutes(s.Home, Geo{p.Site.Lat, p.Site.Lon}, s.Mobility.Modes)
 	want := map[string]Note{
 		FactorSkills:         {"具备 1/2 项所需技能，1 项低一级，加分技能 0/1 项", "has 1 of 2 required skills, 1 one level below, 0 of 1 nice-to-have"},
+		FactorStrengths:      {"用上了您的 1 项专长：data-entry", "uses 1 of your strengths: data-entry"},
 		FactorFit:            {"1 项要求比能力高一级：听力", "1 demand one level above capacity: hearing"},
 		FactorCommute:        {"通勤约 " + strconv.Itoa(int(math.Round(m))) + " 分钟（地铁）", "about " + strconv.Itoa(int(math.Round(m))) + " min by metro"},
 		FactorAccommodations: {"提供 0/1 项期望的便利，缺：安静空间", "offers 0 of 1 wished-for accommodations; missing: quiet space"},

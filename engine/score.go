@@ -6,41 +6,62 @@ import (
 	"sort"
 )
 
-// The five score factors, as results name them.
+// The six score factors, as results name them.
 const (
 	FactorSkills         = "skills"
+	FactorStrengths      = "strengths"
 	FactorFit            = "fit"
 	FactorCommute        = "commute"
 	FactorAccommodations = "accommodations"
 	FactorPreferences    = "preferences"
 )
 
-// Weights of the score factors (DESIGN §4); they add up to 1.
+// ScoreVersion is the version of DESIGN §4's score the engine computes.
+// Version 2 added the strengths factor and lowered the skills weight: under
+// version 1 a post that asked for nothing scored as high as one built on what
+// the seeker does best. Match sets kept under another version are not compared.
+const ScoreVersion = 2
+
+// Weights of the score factors (DESIGN §4, version 2); they add up to 1.
 const (
-	WeightSkills         = 0.40
-	WeightFit            = 0.25
+	WeightSkills         = 0.25
+	WeightStrengths      = 0.20
+	WeightFit            = 0.20
 	WeightCommute        = 0.15
 	WeightAccommodations = 0.10
 	WeightPreferences    = 0.10
 )
 
-// factors are the five factor values of one match, each 0–1.
-type factors struct{ skills, fit, commute, acc, pref float64 }
+// ScoreFactors lists the factors in DESIGN §4's order with their weights, so
+// pages and reports name and weigh them as the engine does.
+var ScoreFactors = []struct {
+	Name   string
+	Weight float64
+}{
+	{FactorSkills, WeightSkills}, {FactorStrengths, WeightStrengths}, {FactorFit, WeightFit},
+	{FactorCommute, WeightCommute}, {FactorAccommodations, WeightAccommodations}, {FactorPreferences, WeightPreferences},
+}
+
+// factors are the six factor values of one match, each 0–1.
+type factors struct{ skills, strengths, fit, commute, acc, pref float64 }
 
 // Score is 100 × the weighted sum of the factors, each factor 0–1, so 0–100.
 // Every result's Score equals Score(its factor values) exactly, and the
 // conversions keep the compiler from fusing operations, so the value is the
-// same on every platform and in every code path.
-func Score(skills, fit, commute, accommodations, preferences float64) float64 {
-	return 100 * (float64(WeightSkills*skills) + float64(WeightFit*fit) + float64(WeightCommute*commute) +
-		float64(WeightAccommodations*accommodations) + float64(WeightPreferences*preferences))
+// same on every platform and in every code path. Each term is monotone in its
+// factor, so a score computed with a factor at its upper bound bounds the score.
+func Score(skills, strengths, fit, commute, accommodations, preferences float64) float64 {
+	return 100 * (float64(WeightSkills*skills) + float64(WeightStrengths*strengths) + float64(WeightFit*fit) +
+		float64(WeightCommute*commute) + float64(WeightAccommodations*accommodations) + float64(WeightPreferences*preferences))
 }
 
-func (f *factors) score() float64 { return Score(f.skills, f.fit, f.commute, f.acc, f.pref) }
+func (f *factors) score() float64 {
+	return Score(f.skills, f.strengths, f.fit, f.commute, f.acc, f.pref)
+}
 
 // scoreBound is the highest score a match with these factors can have whatever
 // its commute: rounding is monotone, so it is never below the score.
-func (f *factors) scoreBound() float64 { return Score(f.skills, f.fit, 1, f.acc, f.pref) }
+func (f *factors) scoreBound() float64 { return Score(f.skills, f.strengths, f.fit, 1, f.acc, f.pref) }
 
 // skillRatio[have][level] = min(1, have/level), the credit for one skill.
 var skillRatio = func() (t [4][4]float64) {
@@ -91,6 +112,50 @@ func classSkillsFactor(cs []qskill, levels []int8) float64 {
 	return float64(gain) / float64(len(cs))
 }
 
+// strengthsFactor is min(1, used / min(|T|, 2)) for a seeker whose strengths T
+// (skills held at level ≥ 2) number strengths, of which the post lists used;
+// 1 when the seeker has none.
+func strengthsFactor(used, strengths int) float64 {
+	if strengths <= 0 {
+		return 1
+	}
+	d := min(strengths, 2)
+	return float64(min(used, d)) / float64(d)
+}
+
+// usedStrengths counts the seeker's strengths a post lists, required or nice:
+// from the masks when they are exact, else from the skill list (a code listed
+// twice counts once).
+func (q *seekerQ) usedStrengths(p *postC, levels []int8) int {
+	if n, ok := q.maskStrengths(&p.postRules); ok {
+		return n
+	}
+	n := 0
+	for i := range p.skills {
+		if s := &p.skills[i]; q.have(s.code, levels) >= 2 && !listedBefore(p.skills[:i], s.code) {
+			n++
+		}
+	}
+	return n
+}
+
+// maskStrengths counts the seeker's strengths a post lists from the masks alone, when they are exact.
+func (q *seekerQ) maskStrengths(p *postRules) (int, bool) {
+	if !q.hasExact || !p.is(postListExact) {
+		return 0, false
+	}
+	return bits.OnesCount64(q.has[1] & p.listed), true
+}
+
+func listedBefore(ps []pskill, code uint32) bool {
+	for i := range ps {
+		if ps[i].code == code {
+			return true
+		}
+	}
+	return false
+}
+
 // fitFactor is max(0, 1 − 0.2 × the dimensions with over-demand exactly 1).
 func fitFactor(overByOne int) float64 { return math.Max(0, 1-float64(0.2*float64(overByOne))) }
 
@@ -113,20 +178,23 @@ func prefFactor(wage, minWage int32) float64 {
 // postFactors are the factors of a post for a seeker, except the commute.
 func (q *seekerQ) postFactors(p *postC, levels []int8) factors {
 	return factors{
-		skills: q.postSkillsFactor(p.skills, levels),
-		fit:    fitFactor(countOverByOne(q.capP, p.dem)),
-		acc:    accFactor(q.wished, p.offered),
-		pref:   prefFactor(p.wage, q.minWage),
+		skills:    q.postSkillsFactor(p.skills, levels),
+		strengths: strengthsFactor(q.usedStrengths(p, levels), int(q.strengths)),
+		fit:       fitFactor(countOverByOne(q.capP, p.dem)),
+		acc:       accFactor(q.wished, p.offered),
+		pref:      prefFactor(p.wage, q.minWage),
 	}
 }
 
-// classFactors are the factors of a class for a seeker, except the commute.
+// classFactors are the factors of a class for a seeker, except the commute;
+// strengths and preferences do not apply to a class and are 1.
 func (q *seekerQ) classFactors(c *classC, levels []int8) factors {
 	return factors{
-		skills: classSkillsFactor(c.skills, levels),
-		fit:    fitFactor(countOverByOne(q.capP, c.dem)),
-		acc:    accFactor(q.wished, c.offered),
-		pref:   1,
+		skills:    classSkillsFactor(c.skills, levels),
+		strengths: 1,
+		fit:       fitFactor(countOverByOne(q.capP, c.dem)),
+		acc:       accFactor(q.wished, c.offered),
+		pref:      1,
 	}
 }
 

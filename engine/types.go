@@ -194,22 +194,25 @@ type Hours struct {
 	NightShift bool `json:"nightShift" bson:"nightShift"`
 }
 
-// Post is an employer's job opening.
+// Post is an employer's job opening. It states all eleven demands (0 is "not
+// needed"); EssentialDemands are the dimensions that are an essential function
+// of the job (a guard's vision), whose demand no accommodation lowers.
 type Post struct {
-	Meta           `bson:",inline"`
-	EmployerID     string         `json:"employerId" bson:"employerId"`
-	Title          string         `json:"title" bson:"title"`
-	Description    string         `json:"description" bson:"description"`
-	Skills         []PostSkill    `json:"skills" bson:"skills"`
-	Demands        map[string]int `json:"demands" bson:"demands"`
-	Site           Site           `json:"site" bson:"site"`
-	WorkMode       string         `json:"workMode" bson:"workMode"`
-	Accommodations []string       `json:"accommodations" bson:"accommodations"`
-	Hours          Hours          `json:"hours" bson:"hours"`
-	MonthlyWage    int            `json:"monthlyWage" bson:"monthlyWage"`
-	Openings       int            `json:"openings" bson:"openings"`
-	Status         string         `json:"status" bson:"status"`
-	ClosesOn       string         `json:"closesOn,omitempty" bson:"closesOn,omitempty"`
+	Meta             `bson:",inline"`
+	EmployerID       string         `json:"employerId" bson:"employerId"`
+	Title            string         `json:"title" bson:"title"`
+	Description      string         `json:"description" bson:"description"`
+	Skills           []PostSkill    `json:"skills" bson:"skills"`
+	Demands          map[string]int `json:"demands" bson:"demands"`
+	EssentialDemands []string       `json:"essentialDemands" bson:"essentialDemands"`
+	Site             Site           `json:"site" bson:"site"`
+	WorkMode         string         `json:"workMode" bson:"workMode"`
+	Accommodations   []string       `json:"accommodations" bson:"accommodations"`
+	Hours            Hours          `json:"hours" bson:"hours"`
+	MonthlyWage      int            `json:"monthlyWage" bson:"monthlyWage"`
+	Openings         int            `json:"openings" bson:"openings"`
+	Status           string         `json:"status" bson:"status"`
+	ClosesOn         string         `json:"closesOn,omitempty" bson:"closesOn,omitempty"`
 }
 
 // Module is one unit of a class whose progress xAPI statements report.

@@ -246,6 +246,7 @@ func (x *Post) Normalize() {
 		x.Demands = map[string]int{}
 	}
 	x.Skills = nonNil(x.Skills)
+	x.EssentialDemands = nonNil(x.EssentialDemands)
 	x.Accommodations = nonNil(x.Accommodations)
 }
 
@@ -271,6 +272,12 @@ func (x *Post) Validate(exists SkillExists) error {
 		checkRange(&p, f+".level", s.Level, 1, 3)
 	}
 	checkProfile(&p, "demands", x.Demands)
+	for _, d := range Dimensions {
+		if _, stated := x.Demands[d]; !stated {
+			p.Add("demands."+d, "is required: 0 (not needed) to 4 (very high)")
+		}
+	}
+	checkEnums(&p, "essentialDemands", x.EssentialDemands, Dimensions)
 	checkEnum(&p, "workMode", x.WorkMode, WorkModes)
 	if x.WorkMode != "remote" || x.Site.Lat != 0 || x.Site.Lon != 0 {
 		checkPoint(&p, "site", x.Site.Lat, x.Site.Lon)

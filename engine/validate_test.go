@@ -91,7 +91,8 @@ func TestSeekerValidation(t *testing.T) {
 func TestOtherRecordValidation(t *testing.T) {
 	post := func() *Post {
 		return &Post{EmployerID: "e-1", Title: "数据录入员", WorkMode: "onsite", Site: Site{Lat: 31.2, Lon: 121.4},
-			Hours: Hours{Weekly: 40}, Openings: 1, Skills: []PostSkill{{Code: "data-entry", Level: 2, Required: true}}}
+			Hours: Hours{Weekly: 40}, Openings: 1, Skills: []PostSkill{{Code: "data-entry", Level: 2, Required: true}},
+			Demands: noDemands(), EssentialDemands: []string{"vision"}}
 	}
 	class := func() *Class {
 		return &Class{Title: "按摩班", Provider: "中心", Mode: "remote", Seats: 10, Starts: "2027-01-01", Ends: "2027-03-01",
@@ -116,7 +117,21 @@ func TestOtherRecordValidation(t *testing.T) {
 		}, ""},
 		{"onsite post without site", func() error { p := post(); p.Site = Site{}; return p.Validate(knownSkill) }, "site.lat"},
 		{"post work mode", func() error { p := post(); p.WorkMode = "sometimes"; return p.Validate(knownSkill) }, "workMode"},
-		{"post demand", func() error { p := post(); p.Demands = map[string]int{"lifting": 9}; return p.Validate(knownSkill) }, "demands.lifting"},
+		{"post demand", func() error { p := post(); p.Demands["lifting"] = 9; return p.Validate(knownSkill) }, "demands.lifting"},
+		{"post demand not stated", func() error { p := post(); delete(p.Demands, "cognition"); return p.Validate(knownSkill) }, "demands.cognition"},
+		{"post demands missing", func() error { p := post(); p.Demands = nil; p.Normalize(); return p.Validate(knownSkill) }, "demands.stress"},
+		{"post demand 0 is stated", func() error { p := post(); p.Demands["cognition"] = 0; p.Normalize(); return p.Validate(knownSkill) }, ""},
+		{"post unknown demand", func() error { p := post(); p.Demands["charm"] = 2; return p.Validate(knownSkill) }, "demands.charm"},
+		{"post essential demand unknown", func() error {
+			p := post()
+			p.EssentialDemands = []string{"vision", "charm"}
+			return p.Validate(knownSkill)
+		}, "essentialDemands[1]"},
+		{"post essential demand twice", func() error {
+			p := post()
+			p.EssentialDemands = []string{"vision", "vision"}
+			return p.Validate(knownSkill)
+		}, "essentialDemands[1]"},
 		{"post accommodation", func() error { p := post(); p.Accommodations = []string{"cake"}; return p.Validate(knownSkill) }, "accommodations[0]"},
 		{"post hours", func() error { p := post(); p.Hours.Weekly = 0; return p.Validate(knownSkill) }, "hours.weekly"},
 		{"post closes on", func() error { p := post(); p.ClosesOn = "2027-02-30"; return p.Validate(knownSkill) }, "closesOn"},

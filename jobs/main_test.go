@@ -144,7 +144,7 @@ func remoteSeeker(id string, seq int, counsellor string) *engine.Seeker {
 // remotePost is a remote post asking for a skill at a level.
 func remotePost(id, title, skill string, level int) *engine.Post {
 	return &engine.Post{Meta: engine.Meta{ID: id}, EmployerID: "e1", Title: title, Description: "远程岗位",
-		Skills: []engine.PostSkill{{Code: skill, Level: level, Required: true}}, Demands: map[string]int{"vision": 2},
+		Skills: []engine.PostSkill{{Code: skill, Level: level, Required: true}}, Demands: engine.StatedDemands(map[string]int{"vision": 2}),
 		WorkMode: "remote", Hours: engine.Hours{Weekly: 30}, MonthlyWage: 5000, Openings: 3, Status: "open"}
 }
 

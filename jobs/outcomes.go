@@ -137,7 +137,7 @@ func (j *TrainingOutcomes) pass(ctx context.Context, e *engine.Enrollment, c *en
 		return nil, err
 	}
 	for attempt := 1; ; attempt++ {
-		added := addSkills(&sk, c.Skills)
+		added := sk.AddSkills(c.Skills)
 		if added == 0 {
 			break
 		}
@@ -164,34 +164,12 @@ func (j *TrainingOutcomes) pass(ctx context.Context, e *engine.Enrollment, c *en
 	}
 	gained := (&engine.MatchSet{Posts: engine.MatchIDs(before.Results)}).NewMatches(after.Results)
 	Count(ctx, "newMatches", len(gained))
-	if err := j.Service.Store.PutMatchSet(ctx, &engine.MatchSet{SeekerID: sk.ID, Posts: engine.MatchIDs(after.Results), At: now}); err != nil {
+	if err := j.Service.Store.PutMatchSet(ctx, engine.NewMatchSet(sk.ID, after.Results, now)); err != nil {
 		return nil, err
 	}
 	return &engine.InboxItem{ID: "passed:" + e.ID, Kind: engine.InboxPassed, Matches: engine.InboxMatches(gained),
 		Text: engine.Note{Zh: fmt.Sprintf("通过「%s」— 新增 %d 个匹配岗位", c.Title, len(gained)),
 			En: fmt.Sprintf("passed %s — %d new matches", c.Title, len(gained))}}, nil
-}
-
-// addSkills raises the seeker's skills to the levels a class taught and says how many changed.
-func addSkills(sk *engine.Seeker, taught []engine.SkillLevel) int {
-	changed := 0
-	for _, t := range taught {
-		found := false
-		for i := range sk.Skills {
-			if sk.Skills[i].Code == t.Code {
-				found = true
-				if sk.Skills[i].Level < t.Level {
-					sk.Skills[i].Level = t.Level
-					changed++
-				}
-			}
-		}
-		if !found {
-			sk.Skills = append(sk.Skills, t)
-			changed++
-		}
-	}
-	return changed
 }
 
 // tell files an inbox item for the seeker's counsellor (none when the seeker has none).

@@ -13,7 +13,8 @@ import (
 // matches of every seeker who is seeking or in training and files an inbox
 // item for the counsellor when posts are new to them. New means not in the
 // match set the seeker had last time; a seeker seen for the first time gets
-// a match set and no item, so the first run does not flood the inbox.
+// a match set and no item, so the first run does not flood the inbox; so does
+// a seeker whose last set was ranked by an older score version.
 type Rematch struct {
 	Service *engine.Service
 	Matcher *engine.Matcher
@@ -61,7 +62,7 @@ func (j *Rematch) Run(ctx context.Context) error {
 		ids := engine.MatchIDs(res.Results)
 		prev, had := sets[s.id]
 		switch {
-		case !had:
+		case !had || !prev.Current(): // first seen, or ranked by an older score
 			Count(ctx, "baselined", 1)
 		case slices.Equal(prev.Posts, ids):
 			continue
@@ -81,7 +82,7 @@ func (j *Rematch) Run(ctx context.Context) error {
 				}
 			}
 		}
-		if err := st.PutMatchSet(ctx, &engine.MatchSet{SeekerID: s.id, Posts: ids, At: now}); err != nil {
+		if err := st.PutMatchSet(ctx, engine.NewMatchSet(s.id, res.Results, now)); err != nil {
 			failed.add(fmt.Errorf("seeker %s: %w", s.id, err))
 			continue
 		}

@@ -61,7 +61,7 @@ func fc(value string, count int) engine.FacetCount {
 
 func post(id string, rev int64, title, employer, mode string, lat, lon float64, skills ...string) *engine.Post {
 	p := &engine.Post{Meta: engine.Meta{ID: id, Rev: rev}, Title: title, EmployerID: employer, WorkMode: mode,
-		Status: "open", Site: engine.Site{Lat: lat, Lon: lon}}
+		Status: "open", Site: engine.Site{Lat: lat, Lon: lon}, Demands: engine.StatedDemands(nil)}
 	for _, s := range skills {
 		p.Skills = append(p.Skills, engine.PostSkill{Code: s, Level: 2, Required: true})
 	}

@@ -46,7 +46,7 @@ func newPost(id string) *engine.Post {
 	return &engine.Post{
 		Meta: engine.Meta{ID: id}, EmployerID: "e1", Title: "数据录入员", Description: "录入订单数据",
 		Skills:         []engine.PostSkill{{Code: "data-entry", Level: 2, Required: true}},
-		Demands:        map[string]int{"vision": 2, "fineMotor": 2},
+		Demands:        engine.StatedDemands(map[string]int{"vision": 2, "fineMotor": 2}),
 		Site:           engine.Site{Lat: 31.16, Lon: 121.40, StepFree: true, Elevator: true},
 		WorkMode:       "hybrid",
 		Accommodations: []string{"flexible-hours"},

@@ -15,7 +15,7 @@ import (
 func TestTakeOpeningRace(t *testing.T) {
 	s := MustOpen(t)
 	ctx := context.Background()
-	MustCreate(t, s, engine.KindPost, &engine.Post{Meta: engine.Meta{ID: "p-1"}, EmployerID: "e-1", Title: "t", Status: "open", Openings: 3})
+	MustCreate(t, s, engine.KindPost, &engine.Post{Meta: engine.Meta{ID: "p-1"}, EmployerID: "e-1", Title: "t", Status: "open", Openings: 3, Demands: engine.StatedDemands(nil)})
 	var wins, conflicts atomic.Int32
 	var wg sync.WaitGroup
 	for range 10 {
@@ -48,7 +48,7 @@ func TestTakeOpeningRace(t *testing.T) {
 	if err != nil || back.Openings != 1 || back.Status != "open" || back.Rev <= p.Rev {
 		t.Fatalf("return: %+v %v", back, err)
 	}
-	MustCreate(t, s, engine.KindPost, &engine.Post{Meta: engine.Meta{ID: "p-2"}, Status: "closed", Openings: 4})
+	MustCreate(t, s, engine.KindPost, &engine.Post{Meta: engine.Meta{ID: "p-2"}, Status: "closed", Openings: 4, Demands: engine.StatedDemands(nil)})
 	_, err = s.TakeOpening(ctx, "p-2")
 	wantCode(t, err, engine.ECONFLICT, "closed")
 	_, err = s.TakeOpening(ctx, "p-none")
@@ -171,7 +171,7 @@ func TestPutInboxMany(t *testing.T) {
 func TestReplaceReadRev(t *testing.T) {
 	s := MustOpen(t)
 	ctx := context.Background()
-	MustCreate(t, s, engine.KindPost, &engine.Post{Meta: engine.Meta{ID: "p-1"}, EmployerID: "e-1", Title: "t", Status: "open", Openings: 2})
+	MustCreate(t, s, engine.KindPost, &engine.Post{Meta: engine.Meta{ID: "p-1"}, EmployerID: "e-1", Title: "t", Status: "open", Openings: 2, Demands: engine.StatedDemands(nil)})
 	var read engine.Post // an employer's PATCH reads the post…
 	if err := s.Get(ctx, engine.KindPost, "p-1", &read); err != nil {
 		t.Fatal(err)
@@ -202,7 +202,7 @@ func TestReplaceReadRev(t *testing.T) {
 		t.Fatalf("after the replace: %+v %v", got, err)
 	}
 	// A record without a rev (built, not read) replaces whatever is stored.
-	if err := s.Replace(ctx, engine.KindPost, &engine.Post{Meta: engine.Meta{ID: "p-1"}, EmployerID: "e-1", Title: "new", Status: "open", Openings: 5}); err != nil {
+	if err := s.Replace(ctx, engine.KindPost, &engine.Post{Meta: engine.Meta{ID: "p-1"}, EmployerID: "e-1", Title: "new", Status: "open", Openings: 5, Demands: engine.StatedDemands(nil)}); err != nil {
 		t.Fatal(err)
 	}
 }
