@@ -491,8 +491,8 @@ func TestBrowser(t *testing.T) {
 		if n := eval[int](b, `document.querySelectorAll(".match-list > li").length`); n == 0 {
 			t.Fatal("no matches shown")
 		}
-		if n := eval[int](b, `document.querySelectorAll(".match-list > li:first-child .factors tbody tr").length`); n != 5 {
-			t.Errorf("the first match explains %d factors, want 5", n)
+		if n := eval[int](b, `document.querySelectorAll(".match-list > li:first-child .factors tbody tr").length`); n != len(engine.ScoreFactors) {
+			t.Errorf("the first match explains %d factors, want %d", n, len(engine.ScoreFactors))
 		}
 		if !strings.Contains(b.text("#excluded-title"), "排除") {
 			t.Error("the excluded counts are not shown")
