@@ -141,7 +141,7 @@ func (s *Server) candidatesFor(u *engine.User, p *engine.Post, limit int) (*engi
 		case engine.RoleAdmin:
 			return true
 		case engine.RoleCounsellor:
-			return counsellorCovers(u, info.Street)
+			return u.WorksStreet(info.Street)
 		case engine.RoleEmployer:
 			return info.Consent
 		}

@@ -273,9 +273,6 @@ func (st *site) seekerSave(c *gin.Context) error {
 	if err := getAllowed(c, st.Server, engine.KindSeeker, &sk, canWriteSeeker); err != nil {
 		return err
 	}
-	if sk.Erased {
-		return invalid("erased", "an erased file cannot be edited")
-	}
 	u := pageUser(c)
 	plain := seesPlainIDs(u, &sk)
 	f := newForm(c)
@@ -286,10 +283,7 @@ func (st *site) seekerSave(c *gin.Context) error {
 		err = f.check(ctx, st.svc, engine.KindSeeker, &sk)
 	}
 	if err == nil {
-		err = writableSeeker(u, &sk)
-	}
-	if err == nil {
-		err = st.svc.Replace(ctx, engine.KindSeeker, &sk)
+		err = st.svc.UpdateSeeker(ctx, u, &sk)
 	}
 	if err == nil {
 		if err := st.audit(c, "update", sk.ID); err != nil {

@@ -23,11 +23,6 @@ func (r roleRule) allows(u *engine.User) bool {
 	return u.Role == engine.RoleAdmin || slices.Contains(r, u.Role)
 }
 
-// counsellorCovers says whether a counsellor works the street (no street = district-wide).
-func counsellorCovers(u *engine.User, street string) bool {
-	return u.Role == engine.RoleCounsellor && (u.Street == "" || u.Street == street)
-}
-
 // canReadSeeker: admin; a counsellor of the seeker's street; the trainee whose file it is.
 func canReadSeeker(u *engine.User, s *engine.Seeker) error {
 	return readsSeeker(u, s.Street, s.ID, engine.KindSeeker, s.ID)
@@ -39,7 +34,7 @@ func canReadSeeker(u *engine.User, s *engine.Seeker) error {
 // so that the record's existence does not leak; other roles 403.
 func readsSeeker(u *engine.User, street, seekerID string, kind engine.Kind, id string) error {
 	switch {
-	case u.Role == engine.RoleAdmin, counsellorCovers(u, street),
+	case u.Role == engine.RoleAdmin, u.WorksStreet(street),
 		u.Role == engine.RoleTrainee && u.SeekerID == seekerID:
 		return nil
 	case u.Role == engine.RoleCounsellor || u.Role == engine.RoleTrainee:
@@ -51,7 +46,7 @@ func readsSeeker(u *engine.User, street, seekerID string, kind engine.Kind, id s
 // canWriteSeeker: admin; a counsellor of the seeker's street.
 func canWriteSeeker(u *engine.User, s *engine.Seeker) error {
 	switch {
-	case u.Role == engine.RoleAdmin, counsellorCovers(u, s.Street):
+	case u.Role == engine.RoleAdmin, u.WorksStreet(s.Street):
 		return nil
 	case u.Role == engine.RoleCounsellor:
 		return notFound(engine.KindSeeker, s.ID)

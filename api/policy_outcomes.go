@@ -1,6 +1,8 @@
 package api
 
 import (
+	"time"
+
 	"jobbridge/engine"
 )
 
@@ -12,7 +14,7 @@ import (
 // whose post it is.
 func canReadReferral(u *engine.User, r *engine.Referral, street string) error {
 	switch {
-	case u.Role == engine.RoleAdmin, counsellorCovers(u, street),
+	case u.Role == engine.RoleAdmin, u.WorksStreet(street),
 		u.Role == engine.RoleEmployer && u.EmployerID == r.EmployerID:
 		return nil
 	case u.Role == engine.RoleCounsellor || u.Role == engine.RoleEmployer:
@@ -41,7 +43,7 @@ func canReferSeeker(u *engine.User, sk *engine.Seeker) error { return canWriteSe
 // see their referrals' status, not the follow-ups of the people they hired.
 func canReadPlacement(u *engine.User, p *engine.Placement, street string) error {
 	switch {
-	case u.Role == engine.RoleAdmin, counsellorCovers(u, street):
+	case u.Role == engine.RoleAdmin, u.WorksStreet(street):
 		return nil
 	case u.Role == engine.RoleCounsellor:
 		return notFound(engine.KindPlacement, p.ID)
@@ -54,13 +56,23 @@ func canReadPlacement(u *engine.User, p *engine.Placement, street string) error 
 // them), like the anonymous candidates.
 type employerReferral struct {
 	engine.Meta
-	PostID      string                `json:"postId"`
-	PostTitle   string                `json:"postTitle"`
-	EmployerID  string                `json:"employerId"`
-	Status      string                `json:"status"`
-	Score       float64               `json:"score"`
-	PlacementID string                `json:"placementId,omitempty"`
-	History     []engine.ReferralMove `json:"history"`
+	PostID      string         `json:"postId"`
+	PostTitle   string         `json:"postTitle"`
+	EmployerID  string         `json:"employerId"`
+	Status      string         `json:"status"`
+	Score       float64        `json:"score"`
+	PlacementID string         `json:"placementId,omitempty"`
+	History     []employerMove `json:"history"`
+}
+
+// employerMove is a step of a referral's history by the role that made it,
+// not the user: a counsellor's user id names the seeker's street.
+type employerMove struct {
+	From string    `json:"from,omitempty"`
+	To   string    `json:"to"`
+	Role string    `json:"role"`
+	At   time.Time `json:"at"`
+	Note string    `json:"note,omitempty"`
 }
 
 // referralFor shows a referral to a user: anonymous to an employer.
@@ -68,6 +80,10 @@ func referralFor(u *engine.User, r *engine.Referral) any {
 	if u.Role != engine.RoleEmployer {
 		return r
 	}
+	moves := make([]employerMove, len(r.History))
+	for i, m := range r.History {
+		moves[i] = employerMove{From: m.From, To: m.To, Role: m.Role, At: m.At, Note: m.Note}
+	}
 	return &employerReferral{Meta: r.Meta, PostID: r.PostID, PostTitle: r.PostTitle, EmployerID: r.EmployerID,
-		Status: r.Status, Score: r.Score, PlacementID: r.PlacementID, History: r.History}
+		Status: r.Status, Score: r.Score, PlacementID: r.PlacementID, History: moves}
 }

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+
 	"github.com/gin-gonic/gin"
 
 	"jobbridge/engine"
@@ -36,20 +38,30 @@ func getRecord[R engine.Record](c *gin.Context, s *Server, kind engine.Kind, r R
 	}
 }
 
-// createRecord decodes a new record, lets prepare set what the caller's role
-// decides (an employer's own id, a counsellor's street), and stores it.
+// saver writes a decoded record: a plain create or replace after a policy
+// check, or a domain use case that checks what its actor may change (seekers).
+type saver[R engine.Record] func(ctx context.Context, r R) error
+
+// createRecord decodes a new record, lets may set and check what the caller's
+// role decides (an employer's own id), and stores it.
 func createRecord[R engine.Record](c *gin.Context, s *Server, kind engine.Kind, r R, may access[R]) (R, bool) {
+	return createWith(c, r, func(ctx context.Context, r R) error {
+		if err := may(user(c), r); err != nil {
+			return err
+		}
+		return s.svc.Create(ctx, kind, r)
+	})
+}
+
+// createWith decodes a new record (of its meta only the id is the client's) and saves it.
+func createWith[R engine.Record](c *gin.Context, r R, save saver[R]) (R, bool) {
 	if err := decode(c, r); err != nil {
 		fail(c, err)
 		return r, false
 	}
 	m := r.RecordMeta()
 	*m = engine.Meta{ID: m.ID}
-	if err := may(user(c), r); err != nil {
-		fail(c, err)
-		return r, false
-	}
-	if err := s.svc.Create(c.Request.Context(), kind, r); err != nil {
+	if err := save(c.Request.Context(), r); err != nil {
 		fail(c, err)
 		return r, false
 	}
@@ -59,6 +71,17 @@ func createRecord[R engine.Record](c *gin.Context, s *Server, kind engine.Kind, 
 // patchRecord merges the fields present in the body into the stored record and
 // writes it back; the user must be allowed the record before and after the change.
 func patchRecord[R engine.Record](c *gin.Context, s *Server, kind engine.Kind, r R, may access[R]) (R, bool) {
+	return patchWith(c, s, kind, r, may, func(ctx context.Context, r R) error {
+		if err := may(user(c), r); err != nil {
+			return err
+		}
+		return s.svc.Replace(ctx, kind, r)
+	})
+}
+
+// patchWith reads the record the user may write, merges the fields present in
+// the body into it (keeping its meta: the rev read) and saves it.
+func patchWith[R engine.Record](c *gin.Context, s *Server, kind engine.Kind, r R, may access[R], save saver[R]) (R, bool) {
 	if !loadRecord(c, s, kind, r, may) {
 		return r, false
 	}
@@ -72,11 +95,7 @@ func patchRecord[R engine.Record](c *gin.Context, s *Server, kind engine.Kind, r
 		return r, false
 	}
 	*r.RecordMeta() = meta
-	if err := may(user(c), r); err != nil {
-		fail(c, err)
-		return r, false
-	}
-	if err := s.svc.Replace(c.Request.Context(), kind, r); err != nil {
+	if err := save(c.Request.Context(), r); err != nil {
 		fail(c, err)
 		return r, false
 	}

@@ -6,6 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +19,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"jobbridge/api"
+	"jobbridge/engine"
 	"jobbridge/engine/store"
 )
 
@@ -56,5 +64,245 @@ func TestForgedSessionRefused(t *testing.T) {
 		if n, err := sessions.CountDocuments(ctx, bson.D{{Key: "_id", Value: id}}); err != nil || n != 0 {
 			t.Errorf("a login's session is stored under an id computable without the key (%d, %v)", n, err)
 		}
+	}
+}
+
+// secondCounsellor adds couns-x2, a second counsellor of xujiahui, once.
+var secondCounsellor sync.Once
+
+func mustSecondCounsellor(t *testing.T) {
+	t.Helper()
+	secondCounsellor.Do(func() {
+		hash, err := api.HashPassword(testPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := &engine.User{Meta: engine.Meta{ID: "u-cx2"}, Username: "couns-x2", Role: engine.RoleCounsellor, Street: "xujiahui", PasswordHash: hash}
+		if err := shared.svc.Create(context.Background(), engine.KindUser, u); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// storedSeeker reads a seeker file straight from the store.
+func storedSeeker(t *testing.T, id string) *engine.Seeker {
+	t.Helper()
+	var sk engine.Seeker
+	if err := shared.store.Get(context.Background(), engine.KindSeeker, id, &sk); err != nil {
+		t.Fatal(err)
+	}
+	return &sk
+}
+
+// TestCounsellorAssignment: counsellorId decides who sees the plain resident
+// ID, so only an admin or the file's own counsellor may change it, and only
+// to a counsellor who works the seeker's street (or the whole district).
+func TestCounsellorAssignment(t *testing.T) {
+	t.Parallel()
+	e := shared
+	mustSecondCounsellor(t)
+	id := mustOutcomeSeeker(t, "xujiahui", nil) // counsellor u-cx
+	plain := storedSeeker(t, id).ResidentID
+	path := "/api/v1/seekers/" + id
+
+	// Another counsellor of the street may not take the file (and see the plain ID).
+	res, body := e.do(t, "couns-x2", "PATCH", path, `{"counsellorId":"u-cx2"}`)
+	if res.StatusCode != 403 || !slices.Contains(errorFields(body), "counsellorId") || strings.Contains(string(body), plain) {
+		t.Errorf("couns-x2 takes the file: %d %s", res.StatusCode, body)
+	}
+	if got := storedSeeker(t, id).CounsellorID; got != "u-cx" {
+		t.Fatalf("counsellorId is %q after a refused PATCH", got)
+	}
+
+	// The own counsellor may hand the file over only to a real counsellor of the street.
+	for _, bad := range []string{"u-made-up", "u-ch", "u-e1", "u-admin", "Robert'); DROP"} {
+		res, body := e.do(t, "couns-x", "PATCH", path, map[string]string{"counsellorId": bad})
+		if res.StatusCode != 400 || !slices.Contains(errorFields(body), "counsellorId") {
+			t.Errorf("counsellorId %q: %d %s", bad, res.StatusCode, body)
+		}
+	}
+	if got := storedSeeker(t, id).CounsellorID; got != "u-cx" {
+		t.Fatalf("counsellorId is %q after refused PATCHes", got)
+	}
+	res, body = e.do(t, "couns-x", "PATCH", path, `{"counsellorId":"u-cx2"}`)
+	if res.StatusCode != 200 || strings.Contains(string(body), plain) {
+		t.Fatalf("handing over to couns-x2: %d %s", res.StatusCode, body)
+	}
+	res, body = e.do(t, "couns-x2", "GET", path, nil)
+	if res.StatusCode != 200 || !strings.Contains(string(body), plain) {
+		t.Errorf("the new counsellor does not see the plain ID: %d %s", res.StatusCode, body)
+	}
+
+	// An admin assigns any counsellor who works the street, district-wide ones too.
+	res, body = e.do(t, "admin", "PATCH", path, `{"counsellorId":"u-ch"}`)
+	if res.StatusCode != 400 || !slices.Contains(errorFields(body), "counsellorId") {
+		t.Errorf("admin assigns huajing's counsellor to a xujiahui file: %d %s", res.StatusCode, body)
+	}
+	res, body = e.do(t, "admin", "PATCH", path, `{"counsellorId":"u-call"}`)
+	if res.StatusCode != 200 {
+		t.Errorf("admin assigns the district-wide counsellor: %d %s", res.StatusCode, body)
+	}
+
+	// A new file may be assigned only to a counsellor of its street.
+	n := int(outcomeIDs.Add(1))
+	m := seekerJSON(0)
+	m["residentId"] = residentID("19770707", n)
+	m["certificate"] = m["residentId"].(string) + "42"
+	m["counsellorId"] = "u-nobody"
+	before := count(t, engine.KindSeeker)
+	res, body = e.do(t, "couns-x", "POST", "/api/v1/seekers", m)
+	if res.StatusCode != 400 || !slices.Contains(errorFields(body), "counsellorId") {
+		t.Errorf("create with a made-up counsellorId: %d %s", res.StatusCode, body)
+	}
+	if count(t, engine.KindSeeker) != before {
+		t.Error("a refused create wrote a seeker")
+	}
+}
+
+// TestErasedIsNotWritable: erasure happens through DELETE only and is final.
+func TestErasedIsNotWritable(t *testing.T) {
+	t.Parallel()
+	e := shared
+	n := int(outcomeIDs.Add(1))
+	m := seekerJSON(0)
+	m["residentId"] = residentID("19770707", n)
+	m["certificate"] = m["residentId"].(string) + "42"
+	m["erased"] = true
+	before := count(t, engine.KindSeeker)
+	res, body := e.do(t, "couns-x", "POST", "/api/v1/seekers", m)
+	if res.StatusCode != 400 || !slices.Contains(errorFields(body), "erased") {
+		t.Errorf("create with erased: %d %s", res.StatusCode, body)
+	}
+	if count(t, engine.KindSeeker) != before {
+		t.Error("a refused create wrote a seeker")
+	}
+
+	id := mustOutcomeSeeker(t, "xujiahui", nil)
+	path := "/api/v1/seekers/" + id
+	res, body = e.do(t, "couns-x", "PATCH", path, `{"erased":true}`)
+	if res.StatusCode != 400 || !slices.Contains(errorFields(body), "erased") {
+		t.Errorf("PATCH erased true: %d %s", res.StatusCode, body)
+	}
+	if storedSeeker(t, id).Erased {
+		t.Fatal("PATCH erased the file")
+	}
+	if res, body := e.do(t, "couns-x", "DELETE", path, nil); res.StatusCode != 200 {
+		t.Fatalf("erase: %d %s", res.StatusCode, body)
+	}
+	restore := seekerJSON(0) // a whole valid file: nothing but erased could refuse it
+	restore["residentId"] = residentID("19770707", int(outcomeIDs.Add(1)))
+	restore["certificate"] = restore["residentId"].(string) + "42"
+	restore["erased"] = false
+	whole, _ := json.Marshal(restore)
+	for _, who := range []string{"couns-x", "admin"} {
+		for _, patch := range []string{`{"erased":false}`, string(whole), `{"name":"复原"}`} {
+			res, body := e.do(t, who, "PATCH", path, patch)
+			if res.StatusCode != 400 || !slices.Contains(errorFields(body), "erased") {
+				t.Errorf("%s PATCH %s on an erased file: %d %s", who, patch, res.StatusCode, body)
+			}
+		}
+	}
+	if sk := storedSeeker(t, id); !sk.Erased || sk.Name != "（已删除）" {
+		t.Errorf("the erased file was restored: %+v", sk)
+	}
+}
+
+// TestTakenResidentID: a duplicate resident ID says it is registered and whom
+// to ask, without naming a seeker the counsellor may not know exists.
+func TestTakenResidentID(t *testing.T) {
+	t.Parallel()
+	e := shared
+	other := mustOutcomeSeeker(t, "huajing", nil)
+	m := seekerJSON(0)
+	m["residentId"] = storedSeeker(t, other).ResidentID
+	m["certificate"] = m["residentId"].(string) + "42"
+	res, body := e.do(t, "couns-x", "POST", "/api/v1/seekers", m)
+	if res.StatusCode != 409 || strings.Contains(string(body), other) || !strings.Contains(string(body), "admin") ||
+		!slices.Contains(errorFields(body), "residentId") {
+		t.Errorf("counsellor creates a duplicate: %d %s", res.StatusCode, body)
+	}
+	m["street"] = "huajing"
+	res, body = e.do(t, "admin", "POST", "/api/v1/seekers", m)
+	if res.StatusCode != 409 || !strings.Contains(string(body), other) {
+		t.Errorf("admin creates a duplicate: %d %s (an admin may be told which file holds it)", res.StatusCode, body)
+	}
+}
+
+// TestEmployerReferralShowsRoles: an employer sees who moved a referral by
+// role, never by user id (a counsellor's id names the seeker's street).
+func TestEmployerReferralShowsRoles(t *testing.T) {
+	t.Parallel()
+	e := shared
+	r := mustRefer(t, mustOutcomeSeeker(t, "xujiahui", nil), mustOutcomePost(t, 3, nil), engine.ReferralInterviewing)
+	for _, path := range []string{"/api/v1/referrals/" + r.ID, "/api/v1/referrals?limit=200"} {
+		res, body := e.do(t, "emp1", "GET", path, nil)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, res.StatusCode, body)
+		}
+		for _, id := range []string{"u-cx", "u-e1", `"by"`} {
+			if strings.Contains(string(body), id) {
+				t.Errorf("%s shows the employer %s", path, id)
+			}
+		}
+		if !strings.Contains(string(body), `"role":"counsellor"`) {
+			t.Errorf("%s lost the roles: %s", path, body)
+		}
+	}
+	res, body := e.do(t, "couns-x", "GET", "/api/v1/referrals/"+r.ID, nil)
+	if res.StatusCode != 200 || !strings.Contains(string(body), `"by":"u-cx"`) {
+		t.Errorf("the counsellor's view lost who moved it: %d %s", res.StatusCode, body)
+	}
+}
+
+// TestAPIResponsesAreNotStored: every API answer (personal data or an error
+// about it) tells caches not to keep it.
+func TestAPIResponsesAreNotStored(t *testing.T) {
+	t.Parallel()
+	e := shared
+	for _, rq := range []struct{ user, method, path, body string }{
+		{"", "POST", "/api/v1/auth/login", `{"username":"couns-x","password":"` + testPassword + `"}`},
+		{"", "GET", "/api/v1/me", ""},
+		{"couns-x", "GET", "/api/v1/seekers/s-x", ""},
+		{"couns-x", "GET", "/api/v1/seekers?limit=5", ""},
+		{"couns-x", "GET", "/api/v1/seekers/s-nope", ""},
+		{"emp1", "GET", "/api/v1/referrals", ""},
+	} {
+		res, _ := e.doWith(t, rq.user, rq.method, rq.path, rq.body, nil)
+		if got := res.Header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s %s (%d): Cache-Control %q", rq.method, rq.path, res.StatusCode, got)
+		}
+	}
+}
+
+// TestSeekerEditFormGuards: the pages' edit form goes through the same rules
+// as PATCH: a district-wide counsellor cannot move a file away from the
+// street its counsellor works, and an erased file's form is refused.
+func TestSeekerEditFormGuards(t *testing.T) {
+	t.Parallel()
+	id := mustOutcomeSeeker(t, "xujiahui", nil) // counsellor u-cx works xujiahui
+	b := newBrowser(t, "en").login("couns-all")
+	_, page := b.get("/seekers/" + id + "/edit")
+	form := formValues(page)
+	form.Set("street", "huajing")
+	res, body := b.do("POST", "/seekers/"+id+"/edit", form)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="f-street-error"`) {
+		t.Errorf("moving the file off its counsellor's street: %d", res.StatusCode)
+	}
+	if got := storedSeeker(t, id).Street; got != "xujiahui" {
+		t.Fatalf("the refused form moved the file to %s", got)
+	}
+
+	if res, body := shared.do(t, "admin", "DELETE", "/api/v1/seekers/"+id, nil); res.StatusCode != 200 {
+		t.Fatalf("erase: %d %s", res.StatusCode, body)
+	}
+	form.Set("street", "xujiahui")
+	form.Set("name", "复原")
+	form.Set("rev", fmt.Sprint(storedSeeker(t, id).Rev)) // as if the form were shown after the erasure
+	res, _ = b.do("POST", "/seekers/"+id+"/edit", form)
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("saving an erased file's form: %d", res.StatusCode)
+	}
+	if sk := storedSeeker(t, id); !sk.Erased || sk.Name == "复原" {
+		t.Errorf("the erased file was edited: %+v", sk)
 	}
 }

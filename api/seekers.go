@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -42,22 +43,13 @@ func (s *Server) listSeekers(c *gin.Context) {
 	}
 }
 
-// ownSeeker puts a counsellor's new seeker on their street and caseload.
-func ownSeeker(u *engine.User, s *engine.Seeker) error {
-	if u.Role != engine.RoleCounsellor {
-		return nil
-	}
-	if s.CounsellorID == "" {
-		s.CounsellorID = u.ID
-	}
-	if !counsellorCovers(u, s.Street) {
-		return invalid("street", "must be your own street ("+u.Street+")")
-	}
-	return nil
-}
-
+// createSeeker stores a new file through engine.CreateSeeker, which holds
+// what a counsellor's new file may say (street, counsellor, not erased).
 func (s *Server) createSeeker(c *gin.Context) {
-	sk, done := createRecord(c, s, engine.KindSeeker, &engine.Seeker{}, ownSeeker)
+	u := user(c)
+	sk, done := createWith(c, &engine.Seeker{}, func(ctx context.Context, sk *engine.Seeker) error {
+		return s.svc.CreateSeeker(ctx, u, sk)
+	})
 	if !done {
 		return
 	}
@@ -81,50 +73,21 @@ func (s *Server) getSeeker(c *gin.Context) {
 	ok(c, seekerView(user(c), &sk, true))
 }
 
-// writableSeeker is canWriteSeeker for a counsellor who may not move a file off their street.
-func writableSeeker(u *engine.User, sk *engine.Seeker) error {
-	if err := canWriteSeeker(u, sk); err != nil {
-		if u.Role == engine.RoleCounsellor && sk.ID != "" {
-			return invalid("street", "must stay your own street ("+u.Street+")")
-		}
-		return err
-	}
-	return nil
-}
-
+// patchSeeker edits a file the user may write through engine.UpdateSeeker,
+// which holds what an edit may change (the pages' edit form goes through it too).
 func (s *Server) patchSeeker(c *gin.Context) {
-	var sk engine.Seeker
-	if !loadRecord(c, s, engine.KindSeeker, &sk, canWriteSeeker) {
-		return
-	}
-	if err := ifMatch(c, engine.KindSeeker, &sk); err != nil {
-		fail(c, err)
-		return
-	}
-	meta := sk.Meta
-	if err := decode(c, &sk); err != nil {
-		fail(c, err)
-		return
-	}
-	sk.Meta = meta
-	if sk.Erased {
-		fail(c, invalid("erased", "an erased file cannot be edited"))
-		return
-	}
-	if err := writableSeeker(user(c), &sk); err != nil {
-		fail(c, err)
-		return
-	}
-	if err := s.svc.Replace(c.Request.Context(), engine.KindSeeker, &sk); err != nil {
-		fail(c, err)
+	u := user(c)
+	sk, done := patchWith(c, s, engine.KindSeeker, &engine.Seeker{}, canWriteSeeker, func(ctx context.Context, sk *engine.Seeker) error {
+		return s.svc.UpdateSeeker(ctx, u, sk)
+	})
+	if !done {
 		return
 	}
 	if err := s.audit(c, "update", sk.ID); err != nil {
 		fail(c, err)
 		return
 	}
-	etag(c, &sk)
-	ok(c, seekerView(user(c), &sk, true))
+	ok(c, seekerView(u, sk, true))
 }
 
 func (s *Server) eraseSeeker(c *gin.Context) {

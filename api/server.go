@@ -66,7 +66,7 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/metrics", s.metrics)
 	s.mountPages(r)
 
-	v1 := r.Group("/api/v1")
+	v1 := r.Group("/api/v1", noStore)
 	v1.POST("/auth/login", s.login)
 	a := v1.Group("", s.authenticate)
 	a.POST("/auth/logout", s.logout)
@@ -74,6 +74,13 @@ func (s *Server) Handler() http.Handler {
 		a.Handle(rt.method, rt.path, s.guard(rt.who), rt.handle)
 	}
 	return r
+}
+
+// noStore tells browsers and proxies to keep no copy of an API answer: most
+// carry personal data, and the others are errors about it.
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Next()
 }
 
 // route is one authenticated API route and the roles that may call it.

@@ -262,7 +262,7 @@ func (s *Store) conflict(ctx context.Context, kind engine.Kind, r engine.Record,
 			return err
 		}
 		if other != "" {
-			return engine.Errorf(engine.ECONFLICT, "resident ID already registered to seeker %s", other)
+			return engine.ResidentIDTaken()
 		}
 	}
 	if checkID {
