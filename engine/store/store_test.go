@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -103,12 +104,18 @@ func TestConflicts(t *testing.T) {
 		a := newSeeker(t, "s1", "31010419850615003")
 		MustCreate(t, s, engine.KindSeeker, a)
 		twin := newSeeker(t, "s2", "31010419850615003")
-		wantCode(t, s.Create(ctx, engine.KindSeeker, twin), engine.ECONFLICT, "resident ID", "s1")
+		err := s.Create(ctx, engine.KindSeeker, twin)
+		wantCode(t, err, engine.ECONFLICT, "resident ID", "another file") // names no file: the engine tells admins which
+		if !engine.IsResidentIDTaken(err) || strings.Contains(err.Error(), "s1") {
+			t.Errorf("the conflict %v names the other file or is not ResidentIDTaken", err)
+		}
 
 		other := newSeeker(t, "s3", "31010419920101004")
 		MustCreate(t, s, engine.KindSeeker, other)
 		other.ResidentID = a.ResidentID
-		wantCode(t, s.Replace(ctx, engine.KindSeeker, other), engine.ECONFLICT, "resident ID", "s1")
+		if err := s.Replace(ctx, engine.KindSeeker, other); !engine.IsResidentIDTaken(err) {
+			t.Errorf("replace onto a taken resident ID: %v", err)
+		}
 
 		id, err := s.SeekerIDByResidentID(ctx, a.ResidentID)
 		if err != nil || id != "s1" {
