@@ -22,7 +22,7 @@ func (q *seekerQ) classHit(c *classC, levels []int8, minutes float64, mode int8)
 }
 
 // rankClasses ranks classes for a seeker; classes are few, so the Matcher uses this plain loop too.
-func (q *seekerQ) rankClasses(classes []classC, today int32, levels []int8, k int, excl *[8]int) []MatchResult {
+func (q *seekerQ) rankClasses(classes []classC, today int32, levels []int8, k int, excl *exclusions) []MatchResult {
 	top := newTopK(k)
 	for i := range classes {
 		c := &classes[i]
@@ -68,7 +68,7 @@ func BruteForce(s *Seeker, posts []*Post, today string, limit int) *MatchRespons
 	q, in, levels := bruteSeeker(s, posts, nil)
 	td := dayNumber(today)
 	top := newTopK(matchLimit(limit))
-	var excl [8]int
+	var excl exclusions
 	compiled := make([]postC, len(posts))
 	for i, p := range posts {
 		c := compilePost(p, in.lookup, int32(i))
@@ -98,7 +98,7 @@ func BruteForceClasses(s *Seeker, classes []*Class, today string, limit int) *Ma
 	for i, c := range classes {
 		compiled[i] = compileClass(c, in.lookup)
 	}
-	var excl [8]int
+	var excl exclusions
 	results := q.rankClasses(compiled, dayNumber(today), levels, matchLimit(limit), &excl)
 	return &MatchResponse{SeekerID: s.ID, Type: typeName(KindClass), Results: results, Excluded: newExcluded(&excl)}
 }
@@ -115,7 +115,7 @@ func BruteForceCandidates(p *Post, seekers []*Seeker, today string, limit int, k
 	levels := make([]int8, len(in.names))
 	td := dayNumber(today)
 	top := newTopK(matchLimit(limit))
-	var excl [8]int
+	var excl exclusions
 	qs := make([]seekerQ, len(seekers))
 	for i, s := range seekers {
 		if !inPool(s) {
@@ -179,10 +179,12 @@ func BruteForceGaps(s *Seeker, posts []*Post, classes []*Class, today string, li
 }
 
 // Evaluation is the verdict of the rules on one seeker and one post or class:
-// the first hard constraint broken (0 when none), the required skills missing,
-// and the score and factors the match has, or would have without the broken rule.
+// the first hard constraint broken (0 when none) and its name (Rules' Name for
+// a post, ClassName for a class), the required skills missing, and the score
+// and factors the match has, or would have without the broken rule.
 type Evaluation struct {
 	Rule    int            `json:"rule"`
+	Why     *Note          `json:"why,omitempty"`
 	Missing []MissingSkill `json:"missing,omitempty"`
 	Result  MatchResult    `json:"result"`
 }
@@ -195,6 +197,10 @@ func EvaluatePost(s *Seeker, p *Post, today string) Evaluation {
 	rule, _, minutes, mode := q.postVerdict(&c, dayNumber(today), levels)
 	h := q.postHit(&c, levels, minutes, mode)
 	ev := Evaluation{Rule: rule, Result: q.postResult(&c, p.ID, p.Title, &h, levels, in.codeOnly, forSeeker)}
+	if rule > 0 {
+		why := Rules[rule-1].Name // a copy: the table is not the caller's to change
+		ev.Why = &why
+	}
 	ev.Result.CommuteMinutes = finite(ev.Result.CommuteMinutes)
 	for _, sk := range c.skills {
 		if have := levels[sk.code]; sk.required && have < sk.need {
@@ -211,6 +217,10 @@ func EvaluateClass(s *Seeker, c *Class, today string) Evaluation {
 	rule, minutes, mode := q.classVerdict(&k, dayNumber(today))
 	h := q.classHit(&k, levels, minutes, mode)
 	ev := Evaluation{Rule: rule, Result: q.classResult(&k, &h, levels)}
+	if rule > 0 {
+		why := Rules[rule-1].ClassName
+		ev.Why = &why
+	}
 	ev.Result.CommuteMinutes = finite(ev.Result.CommuteMinutes)
 	return ev
 }

@@ -10,7 +10,7 @@ func (m *Matcher) Candidates(postID string, limit int, keep func(*SeekerInfo) bo
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	res := &CandidatesResponse{PostID: postID, Results: []MatchResult{}}
-	var excl [8]int
+	var excl exclusions
 	slot, ok := m.postIDs[postID]
 	today := m.today()
 	if !ok || m.postAt(slot).closes < today {

@@ -8,29 +8,6 @@ import (
 	"time"
 )
 
-// The hard constraints of DESIGN §4, by number. A post or class that breaks
-// one is never a match; responses count exclusions under the first one broken.
-const (
-	RuleOpen     = 1 // open, not past its closing (post) or end (class) date, a free seat (class)
-	RuleCommute  = 2 // commute within the limit, or remote work the seeker accepts
-	RuleStepFree = 3 // a step-free site for a seeker who needs one
-	RuleDemand   = 4 // no demand 2 or more above the seeker's capacity
-	RuleNeeds    = 5 // every essential need offered
-	RuleHours    = 6 // no night shift unless accepted, weekly hours within the maximum
-	RuleSkills   = 7 // every required skill at level ≥ max(1, n − 1)
-)
-
-// RuleNames says in a few words what each hard constraint checks.
-var RuleNames = map[int]Note{
-	RuleOpen:     {Zh: "岗位未开放或已截止", En: "not open or past its closing date"},
-	RuleCommute:  {Zh: "通勤超出上限或不接受远程", En: "commute over the limit, or remote not accepted"},
-	RuleStepFree: {Zh: "场所无无障碍通道", En: "site not step-free"},
-	RuleDemand:   {Zh: "能力要求高出两级以上", En: "a demand 2 or more above capacity"},
-	RuleNeeds:    {Zh: "未提供必需的便利", En: "an essential need not offered"},
-	RuleHours:    {Zh: "夜班或工时超出", En: "night shift or too many weekly hours"},
-	RuleSkills:   {Zh: "缺少必需技能", En: "a required skill missing"},
-}
-
 // Work modes of compact posts and classes.
 const (
 	modeOnsite uint8 = iota
@@ -357,39 +334,15 @@ func (q *seekerQ) limitFor(mode uint8) float64 {
 	return q.limit[0]
 }
 
-// postOpen is rule 1 for a post.
-func postOpen(p *postC, today int32) bool { return p.open && p.closes >= today }
-
-// classOpen is rule 1 for a class: open, a free seat, not ended.
-func classOpen(c *classC, today int32) bool { return c.open && c.ends >= today }
-
 // travelTo is the commute from the seeker's home to a site.
 func (q *seekerQ) travelTo(lat, lon, cos float64) (float64, int8) {
 	return travelMinutes(haversine(q.lat, q.lon, q.cosLat, lat, lon, cos), q.modes)
 }
 
-// commuteRule decides rule 2 exactly: the commute minutes (0 for remote) and
-// the mode, and whether the rule passes.
-func (q *seekerQ) commuteRule(mode uint8, lat, lon, cos float64) (float64, int8, bool) {
-	if mode == modeRemote {
-		return 0, -1, q.remoteOK
-	}
-	m, t := q.travelTo(lat, lon, cos)
-	return m, t, m <= q.limitFor(mode)
-}
-
-// postRest checks rules 3–7 and returns the first broken (0 when none) and,
-// for rule 7, how many required skills are missing. levels holds the seeker's
-// skill levels by code.
-func (q *seekerQ) postRest(p *postC, levels []int8) (rule, missing int) {
-	if rule = q.postAccess(&p.postRules); rule != 0 {
-		return rule, 0
-	}
-	if missing = q.missingSkills(p, levels); missing > 0 {
-		return RuleSkills, missing
-	}
-	return 0, 0
-}
+// The compiled fast path of the hard constraints: the Matcher's scans decide
+// rule 1 by closing day and rule 2 by the geo grid themselves, and these
+// decide rules 3–7 from the compact forms. Rules (rules.go) is the reference
+// they must agree with; TestFastPathFollowsTheRules checks every pair.
 
 // postAccess checks rules 3–6: step-free site, demands, essential needs, hours.
 func (q *seekerQ) postAccess(p *postRules) int {
@@ -413,13 +366,7 @@ func (q *seekerQ) missingSkills(p *postC, levels []int8) int {
 	if n, ok := q.maskMissing(&p.postRules); ok {
 		return n
 	}
-	missing := 0
-	for i := range p.skills {
-		if s := &p.skills[i]; s.required && levels[s.code] < s.need {
-			missing++
-		}
-	}
-	return missing
+	return listMissing(p, levels)
 }
 
 // maskMissing counts the missing required skills from the masks alone, when they are exact.
@@ -428,44 +375,4 @@ func (q *seekerQ) maskMissing(p *postRules) (int, bool) {
 		return 0, false
 	}
 	return bits.OnesCount64(p.req[0]&^q.has[0]) + bits.OnesCount64(p.req[1]&^q.has[1]), true
-}
-
-// classRest checks rules 3–5 for a class (rules 6 and 7 do not apply).
-func (q *seekerQ) classRest(c *classC) int {
-	if q.stepFree && c.mode != modeRemote && !c.stepFree {
-		return RuleStepFree
-	}
-	if overDemand2(q.capP, c.dem) {
-		return RuleDemand
-	}
-	if q.essential&^c.offered != 0 {
-		return RuleNeeds
-	}
-	return 0
-}
-
-// postVerdict is the full, unpruned verdict of the rules on one post: the
-// first rule broken (0 when none), missing required skills, the commute.
-func (q *seekerQ) postVerdict(p *postC, today int32, levels []int8) (rule, missing int, minutes float64, mode int8) {
-	minutes, mode, ok := q.commuteRule(p.mode(), p.lat, p.lon, p.cosLat)
-	switch {
-	case !postOpen(p, today):
-		return RuleOpen, 0, minutes, mode
-	case !ok:
-		return RuleCommute, 0, minutes, mode
-	}
-	rule, missing = q.postRest(p, levels)
-	return rule, missing, minutes, mode
-}
-
-// classVerdict is postVerdict for a class.
-func (q *seekerQ) classVerdict(c *classC, today int32) (rule int, minutes float64, mode int8) {
-	minutes, mode, ok := q.commuteRule(c.mode, c.lat, c.lon, c.cosLat)
-	switch {
-	case !classOpen(c, today):
-		return RuleOpen, minutes, mode
-	case !ok:
-		return RuleCommute, minutes, mode
-	}
-	return q.classRest(c), minutes, mode
 }

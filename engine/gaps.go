@@ -229,7 +229,7 @@ func (m *Matcher) gaps(q *seekerQ, seekerID string, limit int) *GapsResponse {
 	defer q.clearLevels(sc.levels)
 	today := m.today()
 	g := newGapSet(matchLimit(limit))
-	var excl [8]int
+	var excl exclusions
 	m.scanPosts(q, today, sc, nil, g, &excl)
 	post := func(h *hit) (*postC, string, string) { return m.postAt(h.ref), h.id, m.posts[h.ref].title }
 	results := q.buildGaps(g, post, m.classes, q.eligibleClasses(m.classes, today, sc.levels), sc.levels, m.skillName)

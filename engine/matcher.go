@@ -417,7 +417,7 @@ func (m *Matcher) match(q *seekerQ, seekerID string, typ Kind, limit int) *Match
 	q.setLevels(sc.levels)
 	defer q.clearLevels(sc.levels)
 	today := m.today()
-	var excl [8]int
+	var excl exclusions
 	res := &MatchResponse{SeekerID: seekerID, Type: typeName(typ)}
 	if typ == KindClass {
 		res.Results = q.rankClasses(m.classes, today, sc.levels, limit, &excl)
@@ -439,7 +439,7 @@ func (m *Matcher) match(q *seekerQ, seekerID string, typ Kind, limit int) *Match
 // that pass to top, or with gaps set, offering those that fail only rule 7
 // with at most two skills missing to gaps. Posts in grid cells beyond the
 // seeker's reach are not visited: they are counted under rule 1 or 2 in bulk.
-func (m *Matcher) scanPosts(q *seekerQ, today int32, sc *scratch, top *topK, gaps *gapSet, excl *[8]int) {
+func (m *Matcher) scanPosts(q *seekerQ, today int32, sc *scratch, top *topK, gaps *gapSet, excl *exclusions) {
 	excl[RuleOpen] += len(m.closed)
 	rb := &m.boxes[modeRemote]
 	if q.remoteOK {
@@ -470,7 +470,7 @@ func (m *Matcher) scanPosts(q *seekerQ, today int32, sc *scratch, top *topK, gap
 // scanCell applies the rules to the posts of one cell (or the remote list)
 // and returns how many had expired.
 func (m *Matcher) scanCell(q *seekerQ, rules []postRules, posts []postC, ref cellRef, remote bool, limit float64, today int32,
-	levels []int8, top *topK, gaps *gapSet, excl *[8]int) (expired int) {
+	levels []int8, top *topK, gaps *gapSet, excl *exclusions) (expired int) {
 	// No post in the cell is nearer than ref.lb: its commute takes at least tmin.
 	tmin := 0.0
 	if !remote {

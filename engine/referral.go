@@ -132,7 +132,7 @@ func referralRefused(sk *Seeker, p *Post, today string) (float64, error) {
 		}
 		return 0, Errorf(ECONFLICT, "post %s does not take referrals: %s (hard constraint 1)", p.ID, why)
 	}
-	n := RuleNames[ev.Rule]
+	n := Rules[ev.Rule-1].Name
 	msg := fmt.Sprintf("hard constraint %d: %s (%s)", ev.Rule, n.En, n.Zh)
 	if ev.Rule == RuleSkills && len(ev.Missing) > 0 {
 		var miss []string

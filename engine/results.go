@@ -32,7 +32,7 @@ type Excluded struct {
 	ByRule map[string]int `json:"byRule"`
 }
 
-func newExcluded(byRule *[8]int) Excluded {
+func newExcluded(byRule *exclusions) Excluded {
 	e := Excluded{ByRule: map[string]int{}}
 	for r := 1; r < len(byRule); r++ {
 		if n := byRule[r]; n > 0 {

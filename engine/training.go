@@ -320,7 +320,7 @@ func classAdmits(sk *Seeker, c *Class, today string) error {
 		}
 		return Errorf(ECONFLICT, "class %s does not take enrollments: %s (hard constraint 1)", c.ID, why)
 	}
-	n := RuleNames[ev.Rule]
+	n := Rules[ev.Rule-1].ClassName
 	return &Error{Code: EINVALID, Message: fmt.Sprintf("seeker %s cannot take class %s: hard constraint %d, %s", sk.ID, c.ID, ev.Rule, n.En),
 		Fields: []FieldError{{"classId", fmt.Sprintf("hard constraint %d: %s (%s)", ev.Rule, n.En, n.Zh)}}}
 }
