@@ -198,11 +198,13 @@ func (s *Service) remember(kind Kind, r Record) {
 	}
 }
 
-// applied brings the index, the caches and the followers up to date with records just stored.
+// applied brings the index, the caches and the followers up to date with
+// records just stored, even when ctx has ended meanwhile (a request gone, an
+// import interrupted): what the store holds, the index must hold too.
 func (s *Service) applied(ctx context.Context, kind Kind, rs ...Record) error {
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
-	return s.apply(ctx, kind, rs)
+	return s.apply(context.WithoutCancel(ctx), kind, rs)
 }
 
 // applyPolled applies records a poll read, leaving out those this process

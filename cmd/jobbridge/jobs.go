@@ -90,37 +90,53 @@ func (a *app) writeControl(ctx context.Context, addr net.Addr) error {
 	return nil
 }
 
-// runJobs is `jobbridge jobs list` and `jobbridge jobs run NAME [--now T]`:
-// through the running service when there is one on the data dir, else in
-// this process (the job's lease keeps it to one run at a time either way).
-// Flags may follow the job's name (jobs run NAME --now T): they are parsed
-// into cfg once the names are taken.
-func runJobs(ctx context.Context, cfg *config, log *slog.Logger, fs *flag.FlagSet, stdout io.Writer) error {
-	var args []string
+// jobArgs are the words of `jobbridge jobs`: list, or run NAME, and the
+// time of --now.
+type jobArgs struct {
+	words []string
+	at    time.Time
+}
+
+// parseJobArgs reads the words after `jobs`. Flags may follow the job's name
+// (jobs run NAME --now T): they are parsed into cfg once the names are taken.
+func parseJobArgs(cfg *config, fs *flag.FlagSet) (jobArgs, error) {
+	var ja jobArgs
 	rest := fs.Args()
 	for len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		args, rest = append(args, rest[0]), rest[1:]
+		ja.words, rest = append(ja.words, rest[0]), rest[1:]
 	}
 	if len(rest) > 0 {
 		if err := fs.Parse(rest); err != nil {
-			return err
+			return ja, err
 		}
 		if fs.NArg() > 0 {
-			args = append(args, fs.Args()...)
+			ja.words = append(ja.words, fs.Args()...)
 		}
 	}
+	args := ja.words
 	if len(args) == 0 || (args[0] != "list" && args[0] != "run") || (args[0] == "run" && len(args) != 2) || (args[0] == "list" && len(args) != 1) {
-		return errors.New("usage: jobbridge jobs list | jobbridge jobs run NAME [--now RFC3339]")
+		return ja, errors.New("usage: jobbridge jobs list | jobbridge jobs run NAME [--now RFC3339]")
 	}
-	var at time.Time
 	if cfg.Now != "" {
 		t, err := time.Parse(time.RFC3339, cfg.Now)
 		if err != nil {
-			return fmt.Errorf("--now must be an RFC 3339 time such as 2026-09-01T10:00:00+08:00: %w", err)
+			return ja, fmt.Errorf("--now must be an RFC 3339 time such as 2026-09-01T10:00:00+08:00: %w", err)
 		}
-		at = t
+		ja.at = t
 	}
-	if c, ok := liveControl(ctx, cfg.DataDir); ok {
+	return ja, nil
+}
+
+// runJobs is `jobbridge jobs list` and `jobbridge jobs run NAME [--now T]`:
+// through the server when one runs on the data dir (served), else in this
+// process (the job's lease keeps it to one run at a time either way).
+func runJobs(ctx context.Context, cfg *config, log *slog.Logger, ja jobArgs, stdout io.Writer, served bool) error {
+	args, at := ja.words, ja.at
+	if served {
+		c, ok := liveControl(ctx, cfg.DataDir)
+		if !ok {
+			return errors.New("the server running on the data dir does not answer")
+		}
 		log.Info("asking the running service", "url", c.URL)
 		return remoteJobs(ctx, c, args, at, stdout)
 	}

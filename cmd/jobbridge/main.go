@@ -96,8 +96,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := cfg.check(); err != nil {
 		return err
 	}
+	var ja jobArgs
+	if cmd == "jobs" {
+		var err error
+		if ja, err = parseJobArgs(&cfg, fs); err != nil {
+			return err
+		}
+	}
 	log := newLogger(stderr, cfg.LogLevel)
 	slog.SetDefault(log)
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	lock, err := lockDataDir(cfg.DataDir, cmd)
+	var busy *busyError
+	if errors.As(err, &busy) && busy.serving() && cmd == "jobs" {
+		return runJobs(ctx, &cfg, log, ja, stdout, true)
+	} else if err != nil {
+		return refuseBusy(cmd, err)
+	}
+	defer lock.release()
 	switch cmd {
 	case "serve":
 		return serve(ctx, cfg, log)
@@ -111,6 +129,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			secs := time.Since(start).Seconds()
 			log.Info("import", "records", st.Records, "byKind", st.ByKind, "seconds", fmt.Sprintf("%.1f", secs),
 				"recordsPerSecond", fmt.Sprintf("%.0f", float64(st.Records)/secs))
+			if err != nil && ctx.Err() != nil {
+				return fmt.Errorf("import interrupted after %d records, each stored and indexed whole; "+
+					"import the same files again to finish (records are put by id)", st.Records)
+			}
 			return err
 		})
 	case "export":
@@ -123,7 +145,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		})
 	case "jobs":
-		return runJobs(ctx, &cfg, log, fs, stdout)
+		return runJobs(ctx, &cfg, log, ja, stdout, false)
 	case "reindex":
 		if err := os.RemoveAll(filepath.Join(cfg.DataDir, "index")); err != nil {
 			return err
@@ -155,7 +177,8 @@ func withApp(ctx context.Context, cfg config, log *slog.Logger, fn func(*app) er
 	return fn(a)
 }
 
-// serve runs the HTTP server until ctx ends, then shuts down in reverse start order.
+// serve runs the HTTP server until ctx ends, then shuts down in reverse start
+// order. A signal while it starts is a stop like any other.
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	log.Info("starting jobbridge", append([]any{"version", version}, cfg.masked()...)...)
 	start := time.Now()
@@ -181,8 +204,30 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	defer shutdown(log, srv)
 	log.Info("listening", "addr", ln.Addr().String())
 
+	if err := a.start(ctx, ln.Addr()); err != nil {
+		if ctx.Err() != nil {
+			log.Info("stopped while starting")
+			return nil
+		}
+		return err
+	}
+	ready.Store(true)
+	log.Info("ready", "ms", time.Since(start).Milliseconds())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		log.Info("shutting down")
+		return nil
+	}
+}
+
+// start loads the app, creates the first admin, loads the demo data when
+// asked, and starts the feed's poll and the scheduled jobs.
+func (a *app) start(ctx context.Context, addr net.Addr) error {
 	if err := a.load(ctx); err != nil {
 		return err
 	}
@@ -190,34 +235,26 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if cfg.Fixtures == "on" || (cfg.Fixtures == "auto" && empty && a.db != nil) {
+	if a.cfg.Fixtures == "on" || (a.cfg.Fixtures == "auto" && empty && a.db != nil) {
 		st, err := importFS(ctx, a.svc, fixtures.Data())
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
-		log.Info("loaded demo data", "records", st.Records, "byKind", st.ByKind)
+		a.log.Info("loaded demo data", "records", st.Records, "byKind", st.ByKind)
 	}
-	ready.Store(true)
-	log.Info("ready", "ms", time.Since(start).Milliseconds())
 	if a.db == nil {
 		go a.poll(ctx, 5*time.Second)
 	}
-	if err := a.startJobs(ctx, ln.Addr()); err != nil {
-		return err
-	}
+	return a.startJobs(ctx, addr)
+}
 
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+// shutdown stops the HTTP server, letting requests in flight finish for up to 15 s.
+func shutdown(log *slog.Logger, srv *http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
+	if err := srv.Shutdown(ctx); err != nil {
 		log.Warn("http shutdown", "err", err)
 	}
-	return nil
 }
 
 // poll picks up other replicas' writes to a shared MongoDB.

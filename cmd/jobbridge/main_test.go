@@ -322,11 +322,11 @@ func TestServeDemo(t *testing.T) {
 	stop()
 }
 
-// startServe runs `jobbridge serve` on a free loopback port over dir, as
+// startServe runs `jobbridge serve [args]` on a free loopback port over dir, as
 // `go run ./cmd/jobbridge` does, and returns once /readyz answers 200 (within
 // 60 s). stop cancels it and fails the test unless it shuts down gracefully
 // within 30 s.
-func startServe(t *testing.T, dir string) (base string, stop func()) {
+func startServe(t *testing.T, dir string, args ...string) (base string, stop func()) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -338,7 +338,7 @@ func startServe(t *testing.T, dir string) (base string, stop func()) {
 	t.Cleanup(cancel)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--data-dir", dir, "--log-level", "warn"}, io.Discard, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--addr", addr, "--data-dir", dir, "--log-level", "warn"}, args...), io.Discard, io.Discard)
 	}()
 	base = "http://" + addr
 	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
