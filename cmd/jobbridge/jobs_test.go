@@ -20,7 +20,7 @@ import (
 // demo trainee is enrolled, the provider posts progressed and passed
 // statements, `jobbridge jobs run training-outcomes` (asking the running
 // service) passes the enrollment, the skill is in the file, the counsellor's
-// inbox names the new matches. Stopped, the service leaves no control file,
+// inbox names the new matches. Stopped, the service leaves no control socket,
 // and `jobs run` then runs in its own process.
 func TestJobsDemo(t *testing.T) {
 	if testing.Short() {
@@ -79,8 +79,8 @@ func TestJobsDemo(t *testing.T) {
 		t.Fatalf("passed: %d", code)
 	}
 
-	if _, err := os.Stat(filepath.Join(dir, controlFile)); err != nil {
-		t.Fatalf("no control file while serving: %v", err)
+	if _, err := os.Stat(filepath.Join(dir, controlSocket)); err != nil {
+		t.Fatalf("no control socket while serving: %v", err)
 	}
 	var out, logs bytes.Buffer
 	if err := run(ctx, []string{"jobs", "run", "training-outcomes", "--data-dir", dir}, &out, &logs); err != nil {
@@ -128,8 +128,8 @@ func TestJobsDemo(t *testing.T) {
 	}
 
 	stop()
-	if _, err := os.Stat(filepath.Join(dir, controlFile)); !os.IsNotExist(err) {
-		t.Fatalf("control file left after shutdown: %v", err)
+	if _, err := os.Stat(filepath.Join(dir, controlSocket)); !os.IsNotExist(err) {
+		t.Fatalf("control socket left after shutdown: %v", err)
 	}
 	out.Reset()
 	err := run(context.Background(), []string{"jobs", "run", "rematch", "--data-dir", dir, "--log-level", "warn", "--now", "2026-12-02T02:30:00+08:00"}, &out, io.Discard)

@@ -20,7 +20,10 @@ import (
 const lockFile = "jobbridge.lock"
 
 // dataLock is a held lock on a data dir.
-type dataLock struct{ f *os.File }
+type dataLock struct {
+	f      *os.File
+	holder lockHolder
+}
 
 // lockHolder is what the holder writes into the lock file, for the message a
 // second process shows.
@@ -28,6 +31,7 @@ type lockHolder struct {
 	PID     int       `json:"pid"`
 	Command string    `json:"command"`
 	Since   time.Time `json:"since"`
+	Control string    `json:"control,omitempty"` // a server's control socket, once it listens
 }
 
 // busyError says that another process holds the data dir.
@@ -67,15 +71,31 @@ func lockDataDir(dir, command string) (*dataLock, error) {
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
-	b, _ := json.Marshal(lockHolder{PID: os.Getpid(), Command: command, Since: time.Now()})
-	if err := f.Truncate(0); err == nil {
-		_, err = f.WriteAt(append(b, '\n'), 0)
+	l := &dataLock{f: f, holder: lockHolder{PID: os.Getpid(), Command: command, Since: time.Now()}}
+	if err := l.write(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// write puts the holder's line into the lock file.
+func (l *dataLock) write() error {
+	b, _ := json.Marshal(l.holder)
+	err := l.f.Truncate(0)
+	if err == nil {
+		_, err = l.f.WriteAt(append(b, '\n'), 0)
 	}
 	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("lock file: %w", err)
+		return fmt.Errorf("lock file: %w", err)
 	}
-	return &dataLock{f: f}, nil
+	return nil
+}
+
+// serving notes the server's control socket in the lock file.
+func (l *dataLock) serving(control string) error {
+	l.holder.Control = control
+	return l.write()
 }
 
 // release lets the next process in. The file keeps the last holder's line.

@@ -17,11 +17,12 @@ import (
 )
 
 // TestSecondProcessIsToldAtOnce: while a server runs on a data dir, a second
-// serve, an import, an export and a reindex end within a second, saying who
-// holds the data dir and what to do; the reindex leaves the server's index
-// alone, so the server starts again afterwards (it failed on "error parsing
-// mapping JSON" when reindex removed the index under it, and the others
-// waited on the index's own file lock for ever).
+// serve and a reindex end within a second, saying who holds the data dir and
+// what to do, and an import and an export go through the server's control
+// socket. The reindex leaves the server's index alone, so the server starts
+// again afterwards (it failed on "error parsing mapping JSON" when reindex
+// removed the index under it, and the others waited on the index's own file
+// lock for ever).
 func TestSecondProcessIsToldAtOnce(t *testing.T) {
 	t.Setenv("JOBBRIDGE_ADMIN_PASSWORD", "admin-password-1")
 	dir := t.TempDir()
@@ -31,30 +32,39 @@ func TestSecondProcessIsToldAtOnce(t *testing.T) {
 	}
 	_, stop := startServe(t, dir, "--fixtures", "off")
 	pid := fmt.Sprintf("pid %d", os.Getpid())
-	for _, args := range [][]string{
-		{"serve", "--addr", "127.0.0.1:0"},
-		{"import", data},
-		{"export", "--kind", "post"},
-		{"reindex"},
+	for _, c := range []struct {
+		args    []string
+		refused string // what the message says, or "" when the command goes through the server
+	}{
+		{[]string{"serve", "--addr", "127.0.0.1:0"}, "one server per data dir"},
+		{[]string{"reindex"}, "stop the server first"},
+		{[]string{"import", data}, ""},
+		{[]string{"export", "--kind", "post"}, ""},
 	} {
-		t.Run(args[0], func(t *testing.T) {
+		t.Run(c.args[0], func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			done := make(chan error, 1)
 			start := time.Now()
 			go func() {
-				done <- run(ctx, append([]string{args[0], "--data-dir", dir, "--log-level", "warn"}, args[1:]...), io.Discard, io.Discard)
+				done <- run(ctx, append([]string{c.args[0], "--data-dir", dir, "--log-level", "warn"}, c.args[1:]...), io.Discard, io.Discard)
 			}()
 			select {
 			case err := <-done:
 				took := time.Since(start)
-				if err == nil || !strings.Contains(err.Error(), "jobbridge serve ("+pid) || !strings.Contains(err.Error(), "holds the data dir") {
-					t.Fatalf("error %v, want one naming the server (%s) holding the data dir", err, pid)
+				t.Logf("%v: %v", took.Round(time.Millisecond), err)
+				if c.refused == "" {
+					if err != nil {
+						t.Fatalf("through the server: %v", err)
+					}
+					return
+				}
+				if err == nil || !strings.Contains(err.Error(), "jobbridge serve ("+pid) || !strings.Contains(err.Error(), c.refused) {
+					t.Fatalf("error %v, want one naming the server (%s) and saying %q", err, pid, c.refused)
 				}
 				if took > time.Second {
 					t.Errorf("answered after %v", took)
 				}
-				t.Logf("%v: %v", took.Round(time.Millisecond), err)
 			case <-time.After(10 * time.Second):
 				t.Fatal("still waiting after 10 s")
 			}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"jobbridge/api"
+	"jobbridge/engine"
 	"jobbridge/fixtures"
 )
 
@@ -96,12 +97,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := cfg.check(); err != nil {
 		return err
 	}
-	var ja jobArgs
-	if cmd == "jobs" {
-		var err error
-		if ja, err = parseJobArgs(&cfg, fs); err != nil {
-			return err
+	var (
+		ja  jobArgs
+		k   engine.Kind
+		err error
+	)
+	switch cmd {
+	case "jobs":
+		ja, err = parseJobArgs(&cfg, fs)
+	case "import":
+		if fs.NArg() == 0 {
+			err = errors.New("import needs FILE or DIR")
 		}
+	case "export":
+		k, err = parseKind(kind)
+	}
+	if err != nil {
+		return err
 	}
 	log := newLogger(stderr, cfg.LogLevel)
 	slog.SetDefault(log)
@@ -109,20 +121,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("data dir: %w", err)
 	}
 	lock, err := lockDataDir(cfg.DataDir, cmd)
-	var busy *busyError
-	if errors.As(err, &busy) && busy.serving() && cmd == "jobs" {
-		return runJobs(ctx, &cfg, log, ja, stdout, true)
-	} else if err != nil {
+	if busy := (*busyError)(nil); errors.As(err, &busy) && busy.serving() {
+		ctl := dialControl(cfg.DataDir, busy)
+		switch cmd { // these go through the server; the others refuse
+		case "jobs":
+			return runJobs(ctx, &cfg, log, ja, stdout, ctl)
+		case "import":
+			return ctl.importPaths(ctx, log, fs.Args())
+		case "export":
+			return ctl.export(ctx, k, stdout)
+		}
+	}
+	if err != nil {
 		return refuseBusy(cmd, err)
 	}
 	defer lock.release()
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log)
+		return serve(ctx, cfg, log, lock)
 	case "import":
-		if fs.NArg() == 0 {
-			return errors.New("import needs FILE or DIR")
-		}
 		return withApp(ctx, cfg, log, func(a *app) error {
 			start := time.Now()
 			st, err := importPaths(ctx, a.svc, fs.Args()...)
@@ -136,16 +153,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		})
 	case "export":
-		k, err := parseKind(kind)
-		if err != nil {
-			return err
-		}
 		return withApp(ctx, cfg, log, func(a *app) error {
 			_, err := export(ctx, a.store, k, stdout)
 			return err
 		})
 	case "jobs":
-		return runJobs(ctx, &cfg, log, ja, stdout, false)
+		return runJobs(ctx, &cfg, log, ja, stdout, nil)
 	case "reindex":
 		if err := os.RemoveAll(filepath.Join(cfg.DataDir, "index")); err != nil {
 			return err
@@ -179,7 +192,7 @@ func withApp(ctx context.Context, cfg config, log *slog.Logger, fn func(*app) er
 
 // serve runs the HTTP server until ctx ends, then shuts down in reverse start
 // order. A signal while it starts is a stop like any other.
-func serve(ctx context.Context, cfg config, log *slog.Logger) error {
+func serve(ctx context.Context, cfg config, log *slog.Logger, lock *dataLock) error {
 	log.Info("starting jobbridge", append([]any{"version", version}, cfg.masked()...)...)
 	start := time.Now()
 	a, err := open(ctx, cfg, log)
@@ -207,11 +220,19 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer shutdown(log, srv)
 	log.Info("listening", "addr", ln.Addr().String())
 
-	if err := a.start(ctx, ln.Addr()); err != nil {
+	if err := a.start(ctx); err != nil {
 		if ctx.Err() != nil {
 			log.Info("stopped while starting")
 			return nil
 		}
+		return err
+	}
+	ctl, err := listenControl(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer a.serveControl(ctx, ctl)()
+	if err := lock.serving(ctl.path); err != nil {
 		return err
 	}
 	ready.Store(true)
@@ -226,8 +247,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 }
 
 // start loads the app, creates the first admin, loads the demo data when
-// asked, and starts the feed's poll and the scheduled jobs.
-func (a *app) start(ctx context.Context, addr net.Addr) error {
+// asked, starts the feed's poll and the scheduled jobs, and removes what
+// earlier versions left for their control channel.
+func (a *app) start(ctx context.Context) error {
 	if err := a.load(ctx); err != nil {
 		return err
 	}
@@ -245,7 +267,8 @@ func (a *app) start(ctx context.Context, addr net.Addr) error {
 	if a.db == nil {
 		go a.poll(ctx, 5*time.Second)
 	}
-	return a.startJobs(ctx, addr)
+	a.startJobs()
+	return a.removeLegacyControl(ctx)
 }
 
 // shutdown stops the HTTP server, letting requests in flight finish for up to 15 s.

@@ -25,21 +25,35 @@ type importStats struct {
 // importPaths imports NDJSON files, or every *.ndjson in a directory.
 func importPaths(ctx context.Context, svc *engine.Service, paths ...string) (importStats, error) {
 	st := importStats{ByKind: map[engine.Kind]int{}}
-	for _, p := range paths {
-		files := []string{p}
-		if info, err := os.Stat(p); err != nil {
+	files, err := ndjsonFiles(paths)
+	if err != nil {
+		return st, err
+	}
+	for _, f := range files {
+		if err := importFile(ctx, svc, os.DirFS(filepath.Dir(f)), filepath.Base(f), &st); err != nil {
 			return st, err
-		} else if info.IsDir() {
-			files, _ = filepath.Glob(filepath.Join(p, "*.ndjson"))
-			sort.Strings(files)
-		}
-		for _, f := range files {
-			if err := importFile(ctx, svc, os.DirFS(filepath.Dir(f)), filepath.Base(f), &st); err != nil {
-				return st, err
-			}
 		}
 	}
 	return st, nil
+}
+
+// ndjsonFiles lists the files an import reads: each FILE, and each DIR's *.ndjson in name order.
+func ndjsonFiles(paths []string) ([]string, error) {
+	var files []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		in, _ := filepath.Glob(filepath.Join(p, "*.ndjson"))
+		sort.Strings(in)
+		files = append(files, in...)
+	}
+	return files, nil
 }
 
 // importFS imports every *.ndjson file of a file system (the embedded demo data), in name order.
@@ -58,13 +72,19 @@ func importFS(ctx context.Context, svc *engine.Service, fsys fs.FS) (importStats
 	return st, nil
 }
 
-// importFile reads one NDJSON file, putting runs of records of one kind in batches.
+// importFile reads one NDJSON file of a file system.
 func importFile(ctx context.Context, svc *engine.Service, fsys fs.FS, name string, st *importStats) error {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	return importReader(ctx, svc, name, f, st)
+}
+
+// importReader reads NDJSON lines, putting runs of records of one kind in
+// batches; name is the source the errors name.
+func importReader(ctx context.Context, svc *engine.Service, name string, f io.Reader, st *importStats) error {
 	var (
 		batch []engine.Record
 		kind  engine.Kind

@@ -154,3 +154,13 @@ func (s *Store) AuditLog(ctx context.Context, q engine.AuditQuery) ([]engine.Aud
 	}
 	return entries, nil
 }
+
+// DeleteSessionsExpiringAfter deletes the sessions that stay valid beyond t
+// (longer than any login gives) and says how many there were.
+func (s *Store) DeleteSessionsExpiringAfter(ctx context.Context, t time.Time) (int64, error) {
+	res, err := s.db.Collection(collSessions).DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$gt", Value: dbTime(t)}}}})
+	if err != nil {
+		return 0, fmt.Errorf("delete long-lived sessions: %w", err)
+	}
+	return res.DeletedCount, nil
+}
