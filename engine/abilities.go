@@ -14,6 +14,17 @@ func DimensionIndex(name string) int {
 	return -1
 }
 
+// dimensionMask sets bit i for each named dimension i; unknown names are ignored.
+func dimensionMask(names []string) uint16 {
+	var m uint16
+	for _, n := range names {
+		if i := DimensionIndex(n); i >= 0 {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
 // DefaultAbilities is the capacity a disability implies when a counsellor has not
 // assessed a dimension: the disability lowers its own dimensions, all others are 4.
 func DefaultAbilities(d Disability) Abilities {

@@ -108,8 +108,9 @@ type postRules struct {
 	closes  int32     // day number of closesOn
 	wage    int32
 	weekly  uint16
-	offered uint8 // need mask
-	flags   uint8 // work mode (low 2 bits) and the post flags below
+	ess     uint16 // essential demands, bit i for dimension i
+	offered uint8  // need mask
+	flags   uint8  // work mode (low 2 bits) and the post flags below
 }
 
 // Post flags.
@@ -139,6 +140,7 @@ func compilePost(p *Post, code codeOf, slot int32) postC {
 			closes:  dayNumber(p.ClosesOn),
 			wage:    int32(min(max(p.MonthlyWage, 0), math.MaxInt32)),
 			weekly:  uint16(min(max(p.Hours.Weekly, 0), math.MaxUint16)),
+			ess:     dimensionMask(p.EssentialDemands),
 			offered: postOffers(p),
 			flags:   workMode(p.WorkMode),
 		},
@@ -344,12 +346,13 @@ func (q *seekerQ) travelTo(lat, lon, cos float64) (float64, int8) {
 // decide rules 3–7 from the compact forms. Rules (rules.go) is the reference
 // they must agree with; TestFastPathFollowsTheRules checks every pair.
 
-// postAccess checks rules 3–6: step-free site, demands, essential needs, hours.
+// postAccess checks rules 3–6: step-free site, demands (an essential demand
+// may not exceed the capacity at all), essential needs, hours.
 func (q *seekerQ) postAccess(p *postRules) int {
 	if q.stepFree && p.mode() != modeRemote && !p.is(postStepFree) {
 		return RuleStepFree
 	}
-	if overDemand2(q.capP, p.dem) {
+	if overDemand(q.capP, p.dem, p.ess) {
 		return RuleDemand
 	}
 	if q.essential&^p.offered != 0 {

@@ -223,7 +223,29 @@ func packCapacity(a Abilities) uint64 {
 	return x
 }
 
-// overDemand2 says whether a demand exceeds the capacity by 2 or more on any dimension (rule 4).
+// overDemand is rule 4: the demand exceeds the capacity by 2 or more on any
+// dimension, or at all on an essential one (ess, bit i for dimension i).
+// Adding 1 to the essential nibbles of the demand lowers their threshold to 1;
+// a nibble then holds at most 5 and capacity − demand at least 4, still no borrow.
+func overDemand(capacity, demand uint64, ess uint16) bool {
+	return overDemand2(capacity, demand+nibbleOnes[0][ess&63]+nibbleOnes[1][ess>>6&31])
+}
+
+// nibbleOnes[0][m] has 1 in nibble i for each bit i of m (dimensions 0–5),
+// nibbleOnes[1][m] the same for dimensions 6–10 (bit i of m for dimension 6 + i).
+var nibbleOnes = func() (t [2][64]uint64) {
+	for m := range 64 {
+		for i := range 6 {
+			if m&(1<<i) != 0 {
+				t[0][m] |= 1 << (4 * i)
+				t[1][m] |= 1 << (4 * (6 + i))
+			}
+		}
+	}
+	return t
+}()
+
+// overDemand2 says whether a demand exceeds the capacity by 2 or more on any dimension.
 func overDemand2(capacity, demand uint64) bool {
 	return (capacity-demand)&nibbleGuards != nibbleGuards
 }

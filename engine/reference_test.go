@@ -197,8 +197,8 @@ func refNeedsStepFree(s *Seeker) bool {
 	return s.Mobility.NeedsStepFree || (s.Disability.Category == "physical" && s.Disability.Level <= 2)
 }
 
-// refAccess checks rules 2–5, shared by posts and classes.
-func refAccess(s *Seeker, mode string, site Site, demand map[string]int, offers func(string) bool) (broken []int) {
+// refAccess checks rules 2–5, shared by posts and classes (a class has no essential demands).
+func refAccess(s *Seeker, mode string, site Site, demand map[string]int, essential []string, offers func(string) bool) (broken []int) {
 	if mode == "remote" {
 		if !s.Mobility.RemoteOK {
 			broken = append(broken, 2)
@@ -211,7 +211,7 @@ func refAccess(s *Seeker, mode string, site Site, demand map[string]int, offers 
 	}
 	capacity := refCapacity(s)
 	for _, d := range Dimensions {
-		if demand[d]-capacity[d] >= 2 {
+		if over := demand[d] - capacity[d]; over >= 2 || (over >= 1 && slices.Contains(essential, d)) {
 			broken = append(broken, 4)
 			break
 		}
@@ -230,7 +230,7 @@ func refPostRules(s *Seeker, p *Post, today string) (broken []int, missing int) 
 	if p.Status != "open" || (p.ClosesOn != "" && p.ClosesOn < today) {
 		broken = append(broken, 1)
 	}
-	broken = append(broken, refAccess(s, p.WorkMode, p.Site, refPostDemand(p), func(n string) bool { return refPostOffers(p, n) })...)
+	broken = append(broken, refAccess(s, p.WorkMode, p.Site, refPostDemand(p), p.EssentialDemands, func(n string) bool { return refPostOffers(p, n) })...)
 	if (p.Hours.NightShift && !s.Preferences.NightShiftOK) ||
 		(s.Preferences.MaxWeeklyHours > 0 && p.Hours.Weekly > s.Preferences.MaxWeeklyHours) {
 		broken = append(broken, 6)
@@ -251,7 +251,7 @@ func refClassRules(s *Seeker, c *Class, today string) []int {
 	if c.Status != "open" || c.Seats <= c.SeatsTaken || (c.Ends != "" && c.Ends < today) {
 		broken = append(broken, 1)
 	}
-	return append(broken, refAccess(s, c.Mode, c.Site, refClassDemand(c), func(n string) bool { return refClassOffers(c, n) })...)
+	return append(broken, refAccess(s, c.Mode, c.Site, refClassDemand(c), nil, func(n string) bool { return refClassOffers(c, n) })...)
 }
 
 func refOverByOne(s *Seeker, demand map[string]int) int {

@@ -6,7 +6,7 @@ const (
 	RuleOpen     = 1 // open, not past its closing (post) or end (class) date, a free seat (class)
 	RuleCommute  = 2 // commute within the limit, or remote work the seeker accepts
 	RuleStepFree = 3 // a step-free site for a seeker who needs one
-	RuleDemand   = 4 // no demand 2 or more above the seeker's capacity
+	RuleDemand   = 4 // no demand 2 or more above the seeker's capacity, no essential demand above it
 	RuleNeeds    = 5 // every essential need offered
 	RuleHours    = 6 // no night shift unless accepted, weekly hours within the maximum
 	RuleSkills   = 7 // every required skill at level ≥ max(1, n − 1)
@@ -47,10 +47,10 @@ var Rules = [...]Rule{
 		post:      func(c *postCase) bool { return !c.q.stepFree || c.p.mode() == modeRemote || c.p.is(postStepFree) },
 		class:     func(c *classCase) bool { return !c.q.stepFree || c.c.mode == modeRemote || c.c.stepFree }},
 	{Number: RuleDemand,
-		Name:      Note{Zh: "能力要求高出两级以上", En: "a demand 2 or more above capacity"},
+		Name:      Note{Zh: "能力要求高出两级以上，或核心要求高于能力", En: "a demand 2 or more above capacity, or an essential demand above it"},
 		ClassName: Note{Zh: "课程的能力要求高出两级以上", En: "a class demand 2 or more above capacity"},
-		post:      func(c *postCase) bool { return c.q.bears(c.p.dem) },
-		class:     func(c *classCase) bool { return c.q.bears(c.c.dem) }},
+		post:      func(c *postCase) bool { return c.q.bears(c.p.dem, c.p.ess) },
+		class:     func(c *classCase) bool { return c.q.bears(c.c.dem, 0) }}, // a class has no essential demands
 	{Number: RuleNeeds,
 		Name:      Note{Zh: "未提供必需的便利", En: "an essential need not offered"},
 		ClassName: Note{Zh: "课程未提供必需的便利", En: "an essential need the class does not offer"},
@@ -95,11 +95,14 @@ func (q *seekerQ) reaches(mode uint8, minutes float64) bool {
 	return minutes <= q.limitFor(mode)
 }
 
-// bears is rule 4 read plainly: no dimension's demand is 2 or more above the capacity.
-func (q *seekerQ) bears(demand uint64) bool {
+// bears is rule 4 read plainly: no dimension's demand is 2 or more above the
+// capacity, and no essential one (ess, bit i for dimension i) above it at all:
+// a person who cannot perform the function a job exists for cannot do the job.
+func (q *seekerQ) bears(demand uint64, ess uint16) bool {
 	for i := range NDims {
 		capacity := int(q.capP>>(4*i)&15) - 9 // see packCapacity
-		if int(demand>>(4*i)&15)-capacity >= 2 {
+		over := int(demand>>(4*i)&15) - capacity
+		if over >= 2 || (over >= 1 && ess&(1<<i) != 0) {
 			return false
 		}
 	}

@@ -96,6 +96,18 @@ func TestHardConstraints(t *testing.T) {
 			p.Accommodations = []string{"screen-reader"}
 			p.EssentialDemands = []string{"hearing"}
 		}, 0},
+		{"4 essential demand 1 above capacity", func(s *Seeker) { s.Disability = Disability{"vision", 3} }, func(p *Post) {
+			p.Demands["vision"] = 3 // capacity 2: a low-vision guard cannot do the watching the job is for
+			p.EssentialDemands = []string{"vision"}
+		}, RuleDemand},
+		{"4 essential demand met", func(s *Seeker) { s.Disability = Disability{"vision", 3} }, func(p *Post) {
+			p.Demands["vision"] = 2
+			p.EssentialDemands = []string{"vision"}
+		}, 0},
+		{"4 non-essential demand 1 above capacity passes", func(s *Seeker) { s.Disability = Disability{"vision", 3} }, func(p *Post) {
+			p.Demands["vision"] = 3
+			p.EssentialDemands = []string{"hearing"}
+		}, 0},
 		{"4 assessment overrides default", func(s *Seeker) { s.Abilities["hearing"] = 4 }, func(p *Post) { p.Demands["hearing"] = 4 }, 0},
 		{"4 physical level 1 walking 0", func(s *Seeker) { s.Disability = Disability{"physical", 1} }, func(p *Post) { p.Demands["walking"] = 2 }, RuleDemand},
 		{"4 seated work caps walking", func(s *Seeker) { s.Disability = Disability{"physical", 1} }, func(p *Post) { p.Demands["walking"] = 2; p.Accommodations = []string{"seated-work"} }, 0},
@@ -514,6 +526,12 @@ func TestPackedDemand(t *testing.T) {
 				cp, dp := packCapacity(ca), packDemand(da)
 				if got := overDemand2(cp, dp); got != (d-c >= 2) {
 					t.Fatalf("cap %d demand %d dim %d: over2 = %v", c, d, dim, got)
+				}
+				for _, ess := range []uint16{0, 1 << dim, 1<<NDims - 1, 1<<NDims - 1&^(1<<dim)} {
+					want := d-c >= 2 || (d-c >= 1 && ess&(1<<dim) != 0)
+					if got := overDemand(cp, dp, ess); got != want {
+						t.Fatalf("cap %d demand %d dim %d essential %011b: rule 4 = %v, want %v", c, d, dim, ess, got, want)
+					}
 				}
 				if d-c < 2 {
 					want := 0
