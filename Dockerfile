@@ -10,8 +10,8 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(date -u +
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/jobbridge /jobbridge
 VOLUME ["/data"]
-ENV JOBBRIDGE_DATA_DIR=/data JOBBRIDGE_ADDR=:8080
-EXPOSE 8080
+ENV JOBBRIDGE_DATA_DIR=/data JOBBRIDGE_ADDR=:8080 JOBBRIDGE_METRICS_ADDR=:9180
+EXPOSE 8080 9180
 USER nonroot:nonroot
 ENTRYPOINT ["/jobbridge"]
 CMD ["serve"]

@@ -61,8 +61,7 @@ func (s *Server) Handler() http.Handler {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, gin.H{"error": engine.Error{Code: "method_not_allowed", Message: "method not allowed"}})
 	})
 
-	r.GET("/healthz", func(c *gin.Context) { ok(c, gin.H{"status": "ok"}) })
-	r.GET("/readyz", s.readyz)
+	s.mountHealth(r)
 	r.GET("/metrics", s.metrics)
 	s.mountPages(r)
 
@@ -81,6 +80,22 @@ func (s *Server) Handler() http.Handler {
 func noStore(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	c.Next()
+}
+
+// OpsHandler serves the health checks on the operators' own listener, which
+// answers when the public one is at its connection limit.
+func (s *Server) OpsHandler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.Recovery())
+	s.mountHealth(r)
+	return r
+}
+
+// mountHealth adds GET /healthz (the process answers) and GET /readyz (it has loaded).
+func (s *Server) mountHealth(r *gin.Engine) {
+	r.GET("/healthz", func(c *gin.Context) { ok(c, gin.H{"status": "ok"}) })
+	r.GET("/readyz", s.readyz)
 }
 
 // route is one authenticated API route and the roles that may call it.

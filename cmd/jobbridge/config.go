@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -19,6 +20,10 @@ type config struct {
 	LogLevel      string
 	Now           string // jobs: run as if it were this time (RFC 3339)
 	QuotaPolicy   string // JSON file replacing the employment quota's policy table
+	MetricsAddr   string // the operators' listener (health checks, metrics); empty: none
+	MaxConns      int    // connections the HTTP listener holds at once
+
+	limits httpLimits // the HTTP listener's timeouts (tests shorten them); zero: defaultLimits
 }
 
 // bind registers the flags a subcommand takes, with env-derived defaults.
@@ -38,6 +43,12 @@ func (c *config) bind(fs *flag.FlagSet, serve bool) {
 		fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "HTTP listen address HOST:PORT")
 		fs.StringVar(&c.Fixtures, "fixtures", env("FIXTURES", "auto"), "demo data: auto (when the embedded database is empty), on or off")
 		fs.StringVar(&c.QuotaPolicy, "quota-policy", env("QUOTA_POLICY", ""), "JSON file of quota policies by year (default: the built-in Shanghai table)")
+		fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", "127.0.0.1:9180"), "operators' listen address HOST:PORT for /metrics, /healthz, /readyz (empty: none)")
+		maxConns, err := strconv.Atoi(env("MAX_CONNS", strconv.Itoa(defaultLimits.MaxConns)))
+		if err != nil {
+			maxConns = -1 // check refuses it
+		}
+		fs.IntVar(&c.MaxConns, "max-conns", maxConns, "HTTP connections held at once (more wait to be accepted)")
 	}
 }
 
@@ -58,7 +69,8 @@ func (c *config) check() error {
 // masked is the config as logged at start, secrets hidden.
 func (c *config) masked() []any {
 	return []any{"addr", c.Addr, "dataDir", c.DataDir, "mongoURI", maskURI(c.MongoURI), "fixtures", c.Fixtures,
-		"secretKey", maskSecret(c.SecretKey), "adminPassword", maskSecret(c.AdminPassword), "logLevel", c.LogLevel, "quotaPolicy", c.QuotaPolicy}
+		"secretKey", maskSecret(c.SecretKey), "adminPassword", maskSecret(c.AdminPassword), "logLevel", c.LogLevel, "quotaPolicy", c.QuotaPolicy,
+		"metricsAddr", c.MetricsAddr, "maxConns", c.MaxConns}
 }
 
 func maskSecret(s string) string {

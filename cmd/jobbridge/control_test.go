@@ -22,7 +22,7 @@ import (
 func startServeProcess(t *testing.T, dir string, args ...string) (base string, p *process) {
 	t.Helper()
 	p = startProcess(t, []string{"JOBBRIDGE_ADMIN_PASSWORD=admin-password-1"},
-		append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--fixtures", "off", "--log-level", "info"}, args...)...)
+		append([]string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--data-dir", dir, "--fixtures", "off", "--log-level", "info"}, args...)...)
 	p.waitFor(t, "msg=listening", 60*time.Second)
 	m := regexp.MustCompile(`msg=listening addr=(\S+)`).FindStringSubmatch(p.out.String())
 	base = "http://" + m[1]

@@ -36,7 +36,7 @@ func TestSecondProcessIsToldAtOnce(t *testing.T) {
 		args    []string
 		refused string // what the message says, or "" when the command goes through the server
 	}{
-		{[]string{"serve", "--addr", "127.0.0.1:0"}, "one server per data dir"},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", ""}, "one server per data dir"},
 		{[]string{"reindex"}, "stop the server first"},
 		{[]string{"import", data}, ""},
 		{[]string{"export", "--kind", "post"}, ""},

@@ -3,13 +3,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -202,23 +202,38 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, lock *dataLock) er
 	defer a.close(context.Background())
 
 	var ready atomic.Bool
-	srv := &http.Server{
-		Handler: api.New(api.Config{Service: a.svc, Matcher: a.matcher, Log: log, Ready: func(context.Context) error {
-			if !ready.Load() {
-				return errors.New("loading")
-			}
-			return nil
-		}}).Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
+	web := api.New(api.Config{Service: a.svc, Matcher: a.matcher, Log: log, Ready: func(context.Context) error {
+		if !ready.Load() {
+			return errors.New("loading")
+		}
+		return nil
+	}})
+	limits := cfg.limits
+	if limits == (httpLimits{}) {
+		limits = defaultLimits
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	if limits.MaxConns, err = connLimit(cmp.Or(cfg.MaxConns, limits.MaxConns), log); err != nil {
+		return err
+	}
+	srv := limits.server(web.Handler())
+	ln, err := listen(cfg.Addr, limits.MaxConns)
 	if err != nil {
 		return err
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	defer shutdown(log, srv)
-	log.Info("listening", "addr", ln.Addr().String())
+	log.Info("listening", "addr", ln.Addr().String(), "maxConns", limits.MaxConns)
+	if cfg.MetricsAddr != "" {
+		ops := limits.server(web.OpsHandler())
+		oln, err := listen(cfg.MetricsAddr, metricsConns)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		go func() { errc <- ops.Serve(oln) }()
+		defer shutdown(log, ops)
+		log.Info("operators' listener", "addr", oln.Addr().String())
+	}
 
 	if err := a.start(ctx); err != nil {
 		if ctx.Err() != nil {

@@ -338,7 +338,7 @@ func startServe(t *testing.T, dir string, args ...string) (base string, stop fun
 	t.Cleanup(cancel)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", addr, "--data-dir", dir, "--log-level", "warn"}, args...), io.Discard, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--addr", addr, "--metrics-addr", "127.0.0.1:0", "--data-dir", dir, "--log-level", "warn"}, args...), io.Discard, io.Discard)
 	}()
 	base = "http://" + addr
 	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
