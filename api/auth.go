@@ -37,7 +37,7 @@ func (s *Server) login(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	token, sess, u, err := s.startSession(c.Request.Context(), req.Username, req.Password)
+	token, sess, u, err := s.startSession(c.Request.Context(), req.Username, req.Password, c.ClientIP())
 	if err != nil {
 		fail(c, err)
 		return
@@ -45,19 +45,33 @@ func (s *Server) login(c *gin.Context) {
 	ok(c, gin.H{"token": token, "role": u.Role, "expiresAt": sess.ExpiresAt})
 }
 
-// startSession checks a username and password and stores a new session; the
-// API answers its token, the pages keep it in a cookie.
-func (s *Server) startSession(ctx context.Context, username, password string) (string, *engine.Session, *engine.User, error) {
-	u, err := s.svc.Store.UserByUsername(ctx, strings.ToLower(username))
+// startSession checks a username and password, sent from addr, within the
+// login limits and stores a new session; the API answers its token, the
+// pages keep it in a cookie.
+func (s *Server) startSession(ctx context.Context, username, password, addr string) (string, *engine.Session, *engine.User, error) {
+	account := strings.ToLower(username)
+	try, wait := s.logins.admit(account, addr, s.clock.Now())
+	if wait > 0 {
+		return "", nil, nil, tooMany(wait)
+	}
+	result := abandoned
+	defer func() { try.settle(s.clock.Now(), result) }()
+	u, err := s.svc.Store.UserByUsername(ctx, account)
 	hash := dummyHash
 	if err == nil {
 		hash = []byte(u.PasswordHash)
 	} else if engine.ErrorCode(err) != engine.ENOTFOUND {
 		return "", nil, nil, err
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || u == nil || u.Disabled {
+	var wrong error
+	if err := s.logins.hash(ctx, func() { wrong = bcrypt.CompareHashAndPassword(hash, []byte(password)) }); err != nil {
+		return "", nil, nil, err
+	}
+	if wrong != nil || u == nil || u.Disabled {
+		result = failed
 		return "", nil, nil, engine.Errorf(engine.EUNAUTHORIZED, "wrong username or password")
 	}
+	result = succeeded
 	var raw [32]byte
 	_, _ = rand.Read(raw[:])
 	token := base64.RawURLEncoding.EncodeToString(raw[:])

@@ -304,6 +304,8 @@ func seeOther(c *gin.Context, to, done string) error {
 type loginData struct {
 	Username, Next string
 	Failed         bool
+	Wait           int  // seconds to wait before trying again (429 or 503)
+	Busy           bool // no password hasher was free (503), rather than too many failures (429)
 }
 
 func (st *site) loginPage(c *gin.Context) error {
@@ -319,11 +321,19 @@ func (st *site) loginPage(c *gin.Context) error {
 
 func (st *site) loginSubmit(c *gin.Context) error {
 	username, next := c.PostForm("username"), safeNext(c.PostForm("next"))
-	token, sess, _, err := st.startSession(c.Request.Context(), username, c.PostForm("password"))
-	if engine.ErrorCode(err) == engine.EUNAUTHORIZED {
+	token, sess, _, err := st.startSession(c.Request.Context(), username, c.PostForm("password"), c.ClientIP())
+	var wait *retryError
+	switch {
+	case engine.ErrorCode(err) == engine.EUNAUTHORIZED:
 		v := st.view(c, "login.title")
 		v.Data = loginData{Username: username, Next: next, Failed: true}
 		st.render(c, statusOf[engine.EUNAUTHORIZED], "login", v)
+		return nil
+	case errors.As(err, &wait):
+		retryAfter(c, err)
+		v := st.view(c, "login.title")
+		v.Data = loginData{Username: username, Next: next, Wait: wait.retryAfter(), Busy: wait.err.Code == eBusy}
+		st.render(c, statusOf[wait.err.Code], "login", v)
 		return nil
 	}
 	if err != nil {

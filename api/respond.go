@@ -13,13 +13,19 @@ import (
 	"jobbridge/engine"
 )
 
-// ePrecondition is the API's own error code for an If-Match naming another
-// version of a record than the stored one.
-const ePrecondition = "precondition_failed"
+// The API's own error codes: an If-Match naming another version of a record
+// than the stored one; a login refused by the limits; no password hasher free.
+const (
+	ePrecondition = "precondition_failed"
+	eTooMany      = "too_many_requests"
+	eBusy         = "busy"
+)
 
 // statusOf maps the domain's error codes to HTTP statuses; the only place that does.
 var statusOf = map[string]int{
 	ePrecondition:        http.StatusPreconditionFailed,
+	eTooMany:             http.StatusTooManyRequests,
+	eBusy:                http.StatusServiceUnavailable,
 	engine.EINVALID:      http.StatusBadRequest,
 	engine.ENOTFOUND:     http.StatusNotFound,
 	engine.ECONFLICT:     http.StatusConflict,
@@ -40,7 +46,16 @@ func fail(c *gin.Context, err error) {
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
+	retryAfter(c, err)
 	c.AbortWithStatusJSON(status, gin.H{"error": e})
+}
+
+// retryAfter tells the client when to try again, if err says.
+func retryAfter(c *gin.Context, err error) {
+	var r *retryError
+	if errors.As(err, &r) {
+		c.Header("Retry-After", strconv.Itoa(r.retryAfter()))
+	}
 }
 
 // etag names the version of r a response carries: its rev.

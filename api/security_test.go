@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -308,4 +310,76 @@ func TestSeekerEditFormGuards(t *testing.T) {
 	if sk := storedSeeker(t, id); !sk.Erased || sk.Name == "复原" {
 		t.Errorf("the erased file was edited: %+v", sk)
 	}
+}
+
+// manualClock is a clock the test moves.
+type manualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *manualClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *manualClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// TestLoginThrottled: over HTTP, on a server of its own (its own limits and
+// clock): failures past the free ones answer 429 with Retry-After, even for
+// the right password, until the lock ends; X-Forwarded-For from a client that
+// is no trusted proxy does not move the address; the login page says so in
+// the visitor's language.
+func TestLoginThrottled(t *testing.T) {
+	t.Parallel()
+	clock := &manualClock{now: time.Now()}
+	srv := httptest.NewServer(api.New(api.Config{Service: shared.svc, Matcher: shared.matcher, Clock: clock,
+		Login: api.LoginLimits{AccountFree: 3, AddressBurst: 100}}).Handler())
+	defer srv.Close()
+	login := func(pw, forwarded string) *http.Response { return loginAs(t, srv.URL, "couns-h", pw, forwarded) }
+	for i := range 4 { // 3 free, the 4th sets a 1 s lock
+		if res := login("wrong-password", fmt.Sprintf("192.0.2.%d", i)); res.StatusCode != 401 {
+			t.Fatalf("failure %d: %d", i+1, res.StatusCode)
+		}
+	}
+	for _, pw := range []string{"wrong-password", testPassword} {
+		res := login(pw, "192.0.2.99")
+		if res.StatusCode != 429 || res.Header.Get("Retry-After") != "1" {
+			t.Errorf("locked, password %q: %d Retry-After %q", pw, res.StatusCode, res.Header.Get("Retry-After"))
+		}
+	}
+	clock.add(time.Second)
+	if res := login(testPassword, ""); res.StatusCode != 200 {
+		t.Fatalf("after the lock, the right password: %d", res.StatusCode)
+	}
+
+	// The page: a locked account's form answers 429 and says how long to
+	// wait (an account that never logged in from here: the address of a
+	// success is not held by the account's lock).
+	for range 5 {
+		loginAs(t, srv.URL, "couns-all", "wrong-password", "")
+	}
+	b := newBrowser(t, "zh-CN")
+	b.base = srv.URL
+	res, body := b.post("/login", "/login", url.Values{"username": {"couns-all"}, "password": {testPassword}, "next": {"/"}})
+	if res.StatusCode != 429 || res.Header.Get("Retry-After") == "" || !strings.Contains(body, "登录失败次数过多") {
+		t.Errorf("locked page login: %d Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+}
+
+// loginAs posts a login to the server at base, with an X-Forwarded-For header unless forwarded is empty.
+func loginAs(t *testing.T, base, username, pw, forwarded string) *http.Response {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"username": username, "password": pw})
+	req, _ := http.NewRequest("POST", base+"/api/v1/auth/login", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	if forwarded != "" {
+		req.Header.Set("X-Forwarded-For", forwarded)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
 }

@@ -21,6 +21,8 @@ type Server struct {
 	ready    func(ctx context.Context) error
 	reqs     requestMetrics
 	sessions sessionCache
+	logins   *loginThrottle
+	proxies  []string
 }
 
 // Config wires a Server.
@@ -30,12 +32,21 @@ type Config struct {
 	Log      *slog.Logger
 	TokenTTL time.Duration                   // default 12h
 	Ready    func(ctx context.Context) error // /readyz; nil = always ready
+	Login    LoginLimits                     // password guessing limits (throttle.go)
+	Clock    engine.Clock                    // default the service's
+	// TrustedProxies are the addresses (or CIDRs) of reverse proxies whose
+	// X-Forwarded-For names the client; none by default, so a client cannot
+	// name its own address to the login limits.
+	TrustedProxies []string
 }
 
 // New builds the server.
 func New(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, matcher: cfg.Matcher, clock: cfg.Service.Clock, log: cfg.Log,
-		tokenTTL: cfg.TokenTTL, ready: cfg.Ready}
+	s := &Server{svc: cfg.Service, matcher: cfg.Matcher, clock: cfg.Clock, log: cfg.Log,
+		tokenTTL: cfg.TokenTTL, ready: cfg.Ready, logins: newLoginThrottle(cfg.Login), proxies: cfg.TrustedProxies}
+	if s.clock == nil {
+		s.clock = cfg.Service.Clock
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -49,6 +60,9 @@ func New(cfg Config) *Server {
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(s.proxies); err != nil {
+		s.log.Error("trusted proxies", "err", err) // checked when the configuration is read
+	}
 	r.Use(gin.CustomRecovery(func(c *gin.Context, rec any) {
 		s.log.Error("panic", "path", c.Request.URL.Path, "panic", rec)
 		fail(c, engine.Errorf(engine.EINTERNAL, "internal error"))

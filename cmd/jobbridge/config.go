@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -22,6 +23,10 @@ type config struct {
 	QuotaPolicy   string // JSON file replacing the employment quota's policy table
 	MetricsAddr   string // the operators' listener (health checks, metrics); empty: none
 	MaxConns      int    // connections the HTTP listener holds at once
+
+	// TrustedProxies are the reverse proxies (addresses or CIDRs, comma
+	// separated) whose X-Forwarded-For names the client to the login limits.
+	TrustedProxies string
 
 	limits httpLimits // the HTTP listener's timeouts (tests shorten them); zero: defaultLimits
 }
@@ -49,6 +54,7 @@ func (c *config) bind(fs *flag.FlagSet, serve bool) {
 			maxConns = -1 // check refuses it
 		}
 		fs.IntVar(&c.MaxConns, "max-conns", maxConns, "HTTP connections held at once (more wait to be accepted)")
+		fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "reverse proxies (addresses or CIDRs, comma separated) whose X-Forwarded-For is believed; default none")
 	}
 }
 
@@ -58,6 +64,13 @@ func (c *config) check() error {
 	default:
 		return fmt.Errorf("--fixtures must be auto, on or off, not %q", c.Fixtures)
 	}
+	for _, p := range c.proxies() {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				return fmt.Errorf("--trusted-proxies: %q is neither an address nor a CIDR", p)
+			}
+		}
+	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":
 	default:
@@ -66,11 +79,23 @@ func (c *config) check() error {
 	return nil
 }
 
+// proxies is the list of --trusted-proxies.
+func (c *config) proxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // masked is the config as logged at start, secrets hidden.
 func (c *config) masked() []any {
 	return []any{"addr", c.Addr, "dataDir", c.DataDir, "mongoURI", maskURI(c.MongoURI), "fixtures", c.Fixtures,
 		"secretKey", maskSecret(c.SecretKey), "adminPassword", maskSecret(c.AdminPassword), "logLevel", c.LogLevel, "quotaPolicy", c.QuotaPolicy,
-		"metricsAddr", c.MetricsAddr, "maxConns", c.MaxConns}
+		"metricsAddr", c.MetricsAddr, "maxConns", c.MaxConns,
+		"trustedProxies", c.TrustedProxies}
 }
 
 func maskSecret(s string) string {

@@ -3,6 +3,8 @@
 // is pointed at a running one on loopback) and drives
 // GET /api/v1/seekers/{id}/matches for random seekers with a counsellor's
 // token from many clients, then prints req/s, latency percentiles and errors.
+// With -guessers N it measures the same load again while N clients send
+// wrong-password logins, with the login limits on and (in-process) off.
 //
 //	go run ./cmd/loadgen                      # 10,000 posts, 32 clients, 20 s
 //	go run ./cmd/loadgen -target http://127.0.0.1:8080 -user demo-counsellor -password jobbridge-demo
@@ -39,6 +41,7 @@ type options struct {
 	target, user, password string
 
 	cpuProfile string
+	guessers   int
 }
 
 func main() {
@@ -71,6 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.target, "target", "", "base URL of a running jobbridge on loopback instead (e.g. http://127.0.0.1:8080)")
 	fs.StringVar(&o.user, "user", "", "with -target: a counsellor's username")
 	fs.StringVar(&o.password, "password", "", "with -target: its password")
+	fs.IntVar(&o.guessers, "guessers", 0, "then measure again while this many clients guess passwords (limits on; in-process also off, as before the limits)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured window (server and clients alike when in-process) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -83,6 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	var (
 		base, token string
+		unlimited   string // in-process: the same service behind login limits turned off
 		seekerIDs   []string
 		setup       string
 	)
@@ -92,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer st.close()
-		base, seekerIDs = st.base, st.seekerIDs
+		base, seekerIDs, unlimited = st.base, st.seekerIDs, st.unlimited
 		if token, err = login(ctx, base, st.user, st.password); err != nil {
 			return err
 		}
@@ -135,11 +140,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	rep := drive(ctx, load{
+	l := load{
 		base: base, token: token, seekers: seekerIDs, limit: o.limit,
 		clients: o.clients, warmup: o.warmup, duration: o.duration, maxRequests: o.requests, seed: o.seed,
-	})
+	}
+	rep := drive(ctx, l)
 	rep.print(stdout)
+	if o.guessers <= 0 {
+		return failed(rep)
+	}
+	phases := []phase{{name: "matches alone", matches: rep}}
+	m, g := underGuessing(ctx, l, o.guessers)
+	phases = append(phases, phase{fmt.Sprintf("+ %d guessers, login limits on", o.guessers), m, g})
+	if unlimited != "" {
+		off := l
+		off.base = unlimited
+		m, g := underGuessing(ctx, off, o.guessers)
+		phases = append(phases, phase{fmt.Sprintf("+ %d guessers, limits off (as before)", o.guessers), m, g})
+	}
+	fmt.Fprintf(stdout, "loadgen: the same load while %d clients send wrong-password logins for guess-0…guess-%d from 127.0.0.1\n", o.guessers, o.guessers-1)
+	printPhases(stdout, phases)
+	for _, p := range phases {
+		if err := failed(p.matches); err != nil {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+	}
+	return nil
+}
+
+// failed is the error of a run with a failed request, or none measured.
+func failed(rep *report) error {
 	if rep.errors > 0 {
 		return fmt.Errorf("%d of %d requests failed", rep.errors, rep.requests)
 	}

@@ -69,7 +69,7 @@ func TestRunInProcess(t *testing.T) {
 	var out, errOut bytes.Buffer
 	const max = 150
 	err := run(context.Background(), []string{"-duration", "20s", "-warmup", "0", "-requests", strconv.Itoa(max),
-		"-clients", "4", "-posts", "300", "-seekers", "40", "-classes", "10", "-data-dir", t.TempDir()}, &out, &errOut)
+		"-clients", "4", "-posts", "300", "-seekers", "40", "-classes", "10", "-data-dir", t.TempDir(), "-guessers", "2"}, &out, &errOut)
 	if err != nil {
 		t.Fatalf("run: %v\n%s\n%s", err, out.String(), errOut.String())
 	}
@@ -93,6 +93,11 @@ func TestRunInProcess(t *testing.T) {
 	}
 	if got := field("req/s"); got <= 0 {
 		t.Errorf("req/s %d", got)
+	}
+	for _, p := range []string{"+ 2 guessers, login limits on", "+ 2 guessers, limits off (as before)"} {
+		if !bytes.Contains(out.Bytes(), []byte(p)) {
+			t.Errorf("no phase %q in:\n%s", p, out.String())
+		}
 	}
 	for _, bad := range [][]string{
 		{"-target", "http://10.1.2.3:8080", "-user", "u", "-password", "p"},

@@ -24,6 +24,7 @@ import (
 // store, Bleve index, matcher, service, API) serving on 127.0.0.1:0.
 type stack struct {
 	base           string
+	unlimited      string // the same service behind login limits turned off (what it was before them)
 	user, password string // a district-wide counsellor made for the run
 	seekerIDs      []string
 	counts         fixtures.Counts
@@ -119,20 +120,29 @@ func startStack(ctx context.Context, o options, log *slog.Logger) (st *stack, er
 		return st, fmt.Errorf("create counsellor: %w", err)
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	if st.base, err = st.serve(api.Config{Service: svc, Matcher: matcher, Log: log}); err != nil {
 		return st, err
 	}
-	srv := &http.Server{Handler: api.New(api.Config{Service: svc, Matcher: matcher, Log: log}).Handler(),
-		ReadHeaderTimeout: 5 * time.Second}
+	if st.unlimited, err = st.serve(api.Config{Service: svc, Matcher: matcher, Log: log, Login: api.LoginLimits{Off: true}}); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// serve starts an API server of the stack on 127.0.0.1 and returns its base URL.
+func (st *stack) serve(cfg api.Config) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	srv := &http.Server{Handler: api.New(cfg).Handler(), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	st.closers = append(st.closers, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(ctx)
 	})
-	st.base = "http://" + ln.Addr().String()
-	return st, nil
+	return "http://" + ln.Addr().String(), nil
 }
 
 // importDataset writes a generated dataset in batches of 500 per kind, in
