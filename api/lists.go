@@ -65,14 +65,14 @@ func searchQuery(c *gin.Context, kind engine.Kind) (engine.SearchQuery, error) {
 		lat, lon, found := strings.Cut(near, ",")
 		la, err1 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
 		lo, err2 := strconv.ParseFloat(strings.TrimSpace(lon), 64)
-		if !found || err1 != nil || err2 != nil || la < engine.MinLat || la > engine.MaxLat || lo < engine.MinLon || lo > engine.MaxLon {
+		if !found || err1 != nil || err2 != nil || !engine.LatInShanghai(la) || !engine.LonInShanghai(lo) {
 			return q, invalid("near", "must be lat,lon inside Shanghai")
 		}
 		q.Near = &engine.Geo{Lat: la, Lon: lo}
 		q.Km = 5
 		if km := c.Query("km"); km != "" {
 			v, err := strconv.ParseFloat(km, 64)
-			if err != nil || v <= 0 || v > 200 {
+			if err != nil || !(v > 0 && v <= 200) { // so that NaN fails too
 				return q, invalid("km", "must be a number of kilometres from 0 to 200")
 			}
 			q.Km = v

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"math"
 	"strconv"
 	"strings"
 
@@ -54,8 +55,9 @@ func (f *form) float(name string) float64 {
 		return 0
 	}
 	x, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 		f.problems.Add(name, "must be a number")
+		return 0
 	}
 	return x
 }

@@ -383,3 +383,38 @@ func loginAs(t *testing.T, base, username, pw, forwarded string) *http.Response 
 	res.Body.Close()
 	return res
 }
+
+// TestCoordinatesMustBeFinite: NaN and infinities are refused with 400 naming
+// the field wherever a coordinate or distance enters (they passed the range
+// checks, which NaN never fails, and answered 500).
+func TestCoordinatesMustBeFinite(t *testing.T) {
+	t.Parallel()
+	e := shared
+	for _, path := range []string{"/api/v1/search?type=posts", "/api/v1/seekers?", "/api/v1/posts?", "/api/v1/search?type=seekers"} {
+		for _, near := range []string{"NaN,NaN", "31.2,NaN", "NaN,121.4", "Inf,121.4", "31.2,-Inf", "+Inf,+Inf", "31.2,121.4&km=NaN", "31.2,121.4&km=Inf"} {
+			res, body := e.do(t, "couns-x", "GET", path+"&near="+near, nil)
+			field := "near"
+			if strings.Contains(near, "km=") {
+				field = "km"
+			}
+			if res.StatusCode != 400 || !slices.Contains(errorFields(body), field) {
+				t.Errorf("%s near=%s: %d %s", path, near, res.StatusCode, body)
+			}
+		}
+	}
+	// The pages' seeker form parses numbers itself.
+	id := mustOutcomeSeeker(t, "xujiahui", nil)
+	b := newBrowser(t, "en").login("couns-x")
+	_, page := b.get("/seekers/" + id + "/edit")
+	for _, v := range []string{"NaN", "Inf", "-Inf"} {
+		form := formValues(page)
+		form.Set("home.lat", v)
+		res, body := b.do("POST", "/seekers/"+id+"/edit", form)
+		if res.StatusCode != 400 || !strings.Contains(body, `id="f-home-lat-error"`) {
+			t.Errorf("home.lat=%s in the form: %d", v, res.StatusCode)
+		}
+	}
+	if lat := storedSeeker(t, id).Home.Lat; lat != 31.19 {
+		t.Errorf("home.lat stored as %v", lat)
+	}
+}

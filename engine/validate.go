@@ -82,11 +82,19 @@ func checkDate(p *Problems, field, v string, required bool) {
 	}
 }
 
+// LatInShanghai and LonInShanghai say whether a coordinate lies in
+// Shanghai's box; NaN and the infinities never do (written so that a NaN,
+// which fails every comparison, fails the check).
+func LatInShanghai(lat float64) bool { return lat >= MinLat && lat <= MaxLat }
+
+// LonInShanghai: see LatInShanghai.
+func LonInShanghai(lon float64) bool { return lon >= MinLon && lon <= MaxLon }
+
 func checkPoint(p *Problems, field string, lat, lon float64) {
-	if lat < MinLat || lat > MaxLat {
+	if !LatInShanghai(lat) {
 		p.Add(field+".lat", "must be inside Shanghai (%.1f–%.1f)", MinLat, MaxLat)
 	}
-	if lon < MinLon || lon > MaxLon {
+	if !LonInShanghai(lon) {
 		p.Add(field+".lon", "must be inside Shanghai (%.1f–%.1f)", MinLon, MaxLon)
 	}
 }

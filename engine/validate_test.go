@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math"
 	"slices"
 	"testing"
 )
@@ -48,6 +49,9 @@ func TestSeekerValidation(t *testing.T) {
 		{"multiple needs every ability", func(s *Seeker) { s.Certificate = ""; s.Disability = Disability{"multiple", 2} }, "abilities.vision"},
 		{"street", func(s *Seeker) { s.Street = "pudong" }, "street"},
 		{"home outside Shanghai", func(s *Seeker) { s.Home = Geo{Lat: 39.9, Lon: 116.4} }, "home.lat"},
+		{"home lat NaN", func(s *Seeker) { s.Home.Lat = math.NaN() }, "home.lat"},
+		{"home lon NaN", func(s *Seeker) { s.Home.Lon = math.NaN() }, "home.lon"},
+		{"home lon infinite", func(s *Seeker) { s.Home.Lon = math.Inf(1) }, "home.lon"},
 		{"ability range", func(s *Seeker) { s.Abilities = map[string]int{"vision": -1} }, "abilities.vision"},
 		{"unknown dimension", func(s *Seeker) { s.Abilities = map[string]int{"flying": 1} }, "abilities.flying"},
 		{"unknown skill", func(s *Seeker) { s.Skills = []SkillLevel{{Code: "juggling", Level: 1}} }, "skills[0].code"},
@@ -116,6 +120,8 @@ func TestOtherRecordValidation(t *testing.T) {
 			return p.Validate(knownSkill)
 		}, ""},
 		{"onsite post without site", func() error { p := post(); p.Site = Site{}; return p.Validate(knownSkill) }, "site.lat"},
+		{"site lat NaN", func() error { p := post(); p.Site.Lat = math.NaN(); return p.Validate(knownSkill) }, "site.lat"},
+		{"site lon -Inf", func() error { p := post(); p.Site.Lon = math.Inf(-1); return p.Validate(knownSkill) }, "site.lon"},
 		{"post work mode", func() error { p := post(); p.WorkMode = "sometimes"; return p.Validate(knownSkill) }, "workMode"},
 		{"post demand", func() error { p := post(); p.Demands["lifting"] = 9; return p.Validate(knownSkill) }, "demands.lifting"},
 		{"post demand not stated", func() error { p := post(); delete(p.Demands, "cognition"); return p.Validate(knownSkill) }, "demands.cognition"},
