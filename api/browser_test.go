@@ -557,6 +557,9 @@ func TestBrowser(t *testing.T) {
 			chromedp.Click(`label[for="f-site-accessibleToilet"]`),
 			chromedp.Click(`label[for="f-accommodations-screen-reader"]`))
 		b.setValue("#f-monthlyWage", "6200")
+		for _, dim := range engine.Dimensions {
+			b.setValue("#f-demands-"+dim, "1")
+		}
 		b.setValue("#f-site-lat", "31.1925")
 		b.setValue("#f-site-lon", "121.437")
 		b.submit(`form[action="/posts/new"] button[type="submit"]`)

@@ -48,6 +48,16 @@ func (f *form) int(name string) int {
 	return n
 }
 
+// chosenInt is a whole-number field that must be filled in: empty is the
+// problem msg, never 0.
+func (f *form) chosenInt(name, msg string) int {
+	if f.str(name) == "" {
+		f.problems.Add(name, "%s", msg)
+		return 0
+	}
+	return f.int(name)
+}
+
 // float is a decimal field; empty is 0.
 func (f *form) float(name string) float64 {
 	s := f.str(name)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
@@ -130,6 +131,18 @@ func pickLang(c *gin.Context) string {
 
 // Formatting per language.
 
+// collatorFor orders text as readers of the language expect: Chinese by pinyin
+// (CLDR's default zh collation), English alphabetically. A collator is not
+// safe for concurrent use, so each listing makes its own.
+func collatorFor(lang string) *collate.Collator {
+	for i, l := range pageLangs {
+		if l == lang {
+			return collate.New(langTags[i])
+		}
+	}
+	return collate.New(langTags[0])
+}
+
 // formatNumber groups digits the way the language does.
 func (c *catalog) formatNumber(lang string, v any) string {
 	switch n := v.(type) {
@@ -191,6 +204,7 @@ var fieldMessages = []struct {
 	args []string
 }{
 	{regexp.MustCompile(`^is required( \(YYYY-MM-DD\))?$`), "err.required", nil},
+	{regexp.MustCompile(`^must be chosen$|^is required \(0 = not needed`), "err.choose", nil},
 	{regexp.MustCompile(`^must be at most (\d+) characters$`), "err.maxChars", []string{"N"}},
 	{regexp.MustCompile(`^must be at most (\d+) bytes$`), "err.maxBytes", []string{"N"}},
 	{regexp.MustCompile(`^must be at least (\d+) characters$`), "err.minChars", []string{"N"}},
@@ -252,6 +266,7 @@ func (c *catalog) fieldMessage(lang, msg string) (string, bool) {
 func enumFamilies() map[string][]string {
 	levels := []string{"1", "2", "3", "4"}
 	rules := []string{"1", "2", "3", "4", "5", "6", "7"}
+	classRules := rules[:5] // rules 6 and 7 do not apply to classes (DESIGN §4)
 	return map[string][]string{
 		"street":         engine.StreetCodes,
 		"category":       engine.DisabilityCategories,
@@ -270,6 +285,7 @@ func enumFamilies() map[string][]string {
 		"access":         engine.ClassAccessibility,
 		"role":           engine.Roles,
 		"rule":           rules,
+		"ruleClass":      classRules,
 		"factor":         factorNames,
 		"capacity":       []string{"0", "1", "2", "3", "4"},
 		"demand":         []string{"0", "1", "2", "3", "4"},
@@ -287,8 +303,13 @@ func enumFamilies() map[string][]string {
 		"referralStatus": engine.ReferralStatuses,
 		"followUpKind":   engine.FollowUpKinds,
 		"followUpStatus": engine.FollowUpStatuses,
+		"skillGroup":     skillGroups,
 	}
 }
+
+// skillGroups are the skill catalog's groups that have names in the catalogs;
+// a skill filed under another group shows the group as written.
+var skillGroups = []string{"office", "accessibility", "design", "food", "production", "logistics", "services", "wellness"}
 
 // factorNames are the score factors in the order pages show them (DESIGN §4's) and
 // factorWeights their weights in per cent, both as the engine has them.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -77,6 +78,8 @@ type postData struct {
 	Employer string
 	Skills   []postSkillRow
 	Demands  []demandRow
+	Toilet   bool     // the site has one, or the post lists it as an accommodation
+	Accs     []string // the other accommodations
 	CanEdit  bool
 }
 
@@ -98,7 +101,9 @@ func (st *site) postView(c *gin.Context) error {
 	}
 	lang := c.GetString(langKey)
 	u := pageUser(c)
-	d := postData{P: &p, CanEdit: roles(engine.RoleEmployer).allows(u) && canWritePost(u, &p) == nil}
+	d := postData{P: &p, CanEdit: roles(engine.RoleEmployer).allows(u) && canWritePost(u, &p) == nil,
+		Toilet: p.Site.AccessibleToilet || slices.Contains(p.Accommodations, needToilet),
+		Accs:   slices.DeleteFunc(slices.Clone(p.Accommodations), func(n string) bool { return n == needToilet })}
 	if e, found := st.svc.Employer(p.EmployerID); found {
 		d.Employer = e.Name
 	}
@@ -124,57 +129,101 @@ type postFormData struct {
 	Employers []option // an admin chooses the employer
 	WorkModes []option
 	Statuses  []option
-	Accs      []option
-	Demands   []abilityChoice
+	Accs      []option // the accommodations offered, without the accessible toilet
+	Toilet    bool     // the one question about the toilet: site.accessibleToilet
+	Demands   []demandChoice
 	SkillRows []postSkillChoice
+	SiteFrom  string // the title of the employer's post a new post's site was copied from
 }
 
+// demandChoice is one of the eleven demands: chosen by the employer, never defaulted.
+type demandChoice struct {
+	Dim, Field string
+	Options    []option // "choose" first, then 0–4
+}
+
+// postSkillChoice is one skill row: the skill, its level, required or nice.
 type postSkillChoice struct {
-	Index    int
-	Skills   []option
-	Levels   []option
-	Required bool
+	Index  int
+	Skills skillMenu
+	Levels []option
+	Kinds  []option
 }
 
-func (st *site) postForm(c *gin.Context, p *engine.Post, isNew bool) postFormData {
+// needToilet is the accessible toilet: offered by a post whose site has one
+// (DESIGN §4), so the form asks about it once, as a site feature.
+const needToilet = "accessible-toilet"
+
+// Skill kinds on the form: a post's skill is required or nice to have.
+const (
+	kindRequired = "required"
+	kindNice     = "nice"
+)
+
+// postForm lays out a post for its form.
+func (st *site) postForm(c *gin.Context, p *engine.Post, isNew bool, state postFormState) postFormData {
 	lang := c.GetString(langKey)
+	accs := slices.DeleteFunc(slices.Clone(engine.NeedCodes), func(n string) bool { return n == needToilet })
 	d := postFormData{P: p, New: isNew, Action: "/posts/new",
 		WorkModes: st.options(lang, "workMode", []string{p.WorkMode}, false),
 		Statuses:  st.options(lang, "postStatus", []string{p.Status}, false),
-		Accs:      st.options(lang, "need", p.Accommodations, false)}
+		Toilet:    p.Site.AccessibleToilet || slices.Contains(p.Accommodations, needToilet), SiteFrom: state.siteFrom}
 	if !isNew {
 		d.Action = "/posts/" + url.PathEscape(p.ID) + "/edit"
 	}
-	for i := range d.Accs {
-		d.Accs[i].Help = st.cat.T(lang, "needHelp."+d.Accs[i].Value)
+	for _, n := range accs {
+		d.Accs = append(d.Accs, option{Value: n, Label: st.cat.T(lang, "need."+n), Help: st.cat.T(lang, "needHelp."+n),
+			Selected: slices.Contains(p.Accommodations, n)})
 	}
 	if pageUser(c).Role == engine.RoleAdmin && isNew {
 		for _, e := range st.svc.Employers() {
 			d.Employers = append(d.Employers, option{Value: e.ID, Label: e.Name, Selected: e.ID == p.EmployerID})
 		}
 	}
+	choose := option{Value: "", Label: st.cat.T(lang, "postForm.choose")}
 	for _, dim := range engine.Dimensions {
-		cur := strconv.Itoa(p.Demands[dim])
-		opts := st.options(lang, "demand", []string{cur}, false)
-		for i := range opts {
-			opts[i].Label = opts[i].Value + " – " + opts[i].Label
+		cur := ""
+		if n, stated := p.Demands[dim]; stated {
+			cur = strconv.Itoa(n)
 		}
-		d.Demands = append(d.Demands, abilityChoice{Dim: dim, Field: "demands." + dim, Current: cur, Options: opts})
+		opts := append([]option{choose}, st.options(lang, "demand", []string{cur}, false)...)
+		opts[0].Selected = cur == ""
+		for i := range opts[1:] {
+			opts[i+1].Label = opts[i+1].Value + " – " + opts[i+1].Label
+		}
+		d.Demands = append(d.Demands, demandChoice{Dim: dim, Field: "demands." + dim, Options: opts})
 	}
 	for i := range len(p.Skills) + extraSkillRows {
 		var s engine.PostSkill
+		kind := ""
 		if i < len(p.Skills) {
 			s = p.Skills[i]
+			kind = kindNice
+			if s.Required {
+				kind = kindRequired
+			}
+			if state.kinds != nil {
+				kind = state.kinds[i]
+			}
 		}
-		d.SkillRows = append(d.SkillRows, postSkillChoice{Index: i, Skills: st.skillOptions(lang, s.Code),
-			Levels: st.options(lang, "skillLevel", []string{strconv.Itoa(max(1, s.Level))}, false), Required: s.Required})
+		level := ""
+		if s.Level > 0 {
+			level = strconv.Itoa(s.Level)
+		}
+		levels := append([]option{choose}, st.options(lang, "skillLevel", []string{level}, false)...)
+		levels[0].Selected = level == ""
+		d.SkillRows = append(d.SkillRows, postSkillChoice{Index: i, Skills: st.skillMenu(lang, s.Code), Levels: levels,
+			Kinds: []option{{Value: kindRequired, Label: st.cat.T(lang, "post.required"), Selected: kind == kindRequired},
+				{Value: kindNice, Label: st.cat.T(lang, "post.nice"), Selected: kind == kindNice}}})
 	}
 	return d
 }
 
 func (st *site) postNew(c *gin.Context) error {
 	p := &engine.Post{WorkMode: "onsite", Status: "open", Hours: engine.Hours{Weekly: 40}, Openings: 1}
-	// Start from the site of one of the employer's onsite posts: most employers post at one address.
+	var state postFormState
+	// Start from the site of one of the employer's onsite posts: most employers
+	// post at one address. The form says so, so nothing is ticked unseen.
 	if u := pageUser(c); u.Role == engine.RoleEmployer {
 		p.EmployerID = u.EmployerID
 		res, err := st.svc.Index.Search(c.Request.Context(), engine.SearchQuery{Type: engine.KindPost, EmployerID: u.EmployerID,
@@ -183,20 +232,19 @@ func (st *site) postNew(c *gin.Context) error {
 			var last engine.Post
 			if st.svc.Store.Get(c.Request.Context(), engine.KindPost, res.Hits[0].ID, &last) == nil {
 				p.Site = last.Site
+				p.Site.AccessibleToilet = last.Site.AccessibleToilet || slices.Contains(last.Accommodations, needToilet)
+				state.siteFrom = last.Title
 			}
 		}
 	}
-	v := st.view(c, "postForm.titleNew")
-	v.Data = st.postForm(c, p, true)
-	st.render(c, http.StatusOK, "post_form", v)
-	return nil
+	return st.showPostForm(c, st.view(c, "postForm.titleNew"), p, true, state, nil)
 }
 
 func (st *site) postCreate(c *gin.Context) error {
 	u := pageUser(c)
 	p := &engine.Post{}
 	f := newForm(c)
-	readPostForm(f, p)
+	state := readPostForm(f, p)
 	if u.Role == engine.RoleAdmin {
 		p.EmployerID = f.str("employerId")
 	}
@@ -211,13 +259,7 @@ func (st *site) postCreate(c *gin.Context) error {
 	if err == nil {
 		return seeOther(c, "/posts/"+url.PathEscape(p.ID), "created")
 	}
-	v := st.view(c, "postForm.titleNew")
-	if err := st.formFailed(v, err, postFormField); err != nil {
-		return err
-	}
-	v.Data = st.postForm(c, p, true)
-	st.render(c, formStatus(v), "post_form", v)
-	return nil
+	return st.showPostForm(c, st.view(c, "postForm.titleNew"), p, true, state, err)
 }
 
 func (st *site) postEdit(c *gin.Context) error {
@@ -225,10 +267,7 @@ func (st *site) postEdit(c *gin.Context) error {
 	if err := getAllowed(c, st.Server, engine.KindPost, &p, canWritePost); err != nil {
 		return err
 	}
-	v := st.view(c, "postForm.titleEdit", "Title", p.Title)
-	v.Data = st.postForm(c, &p, false)
-	st.render(c, http.StatusOK, "post_form", v)
-	return nil
+	return st.showPostForm(c, st.view(c, "postForm.titleEdit", "Title", p.Title), &p, false, postFormState{}, nil)
 }
 
 func (st *site) postSave(c *gin.Context) error {
@@ -238,7 +277,7 @@ func (st *site) postSave(c *gin.Context) error {
 	}
 	title := p.Title
 	f := newForm(c)
-	readPostForm(f, &p)
+	state := readPostForm(f, &p)
 	ctx := c.Request.Context()
 	err := f.unchanged(engine.KindPost, &p)
 	if err == nil {
@@ -253,17 +292,33 @@ func (st *site) postSave(c *gin.Context) error {
 	if err == nil {
 		return seeOther(c, "/posts/"+url.PathEscape(p.ID), "saved")
 	}
-	v := st.view(c, "postForm.titleEdit", "Title", title)
-	if err := st.formFailed(v, err, postFormField); err != nil {
-		return err
+	return st.showPostForm(c, st.view(c, "postForm.titleEdit", "Title", title), &p, false, state, err)
+}
+
+// showPostForm renders the post form; err, when not nil, is why saving failed
+// and is shown beside the fields.
+func (st *site) showPostForm(c *gin.Context, v *view, p *engine.Post, isNew bool, state postFormState, err error) error {
+	if err != nil {
+		if err := st.formFailed(v, err, postFormField); err != nil {
+			return err
+		}
 	}
-	v.Data = st.postForm(c, &p, false)
+	v.Data = st.postForm(c, p, isNew, state)
 	st.render(c, formStatus(v), "post_form", v)
 	return nil
 }
 
-// readPostForm copies the post form into a post (not its employer).
-func readPostForm(f *form, p *engine.Post) {
+// postFormState is what the form shows besides the post itself.
+type postFormState struct {
+	kinds    []string // the skill rows' required/nice as submitted, by row of the post's skills ("" = not chosen)
+	siteFrom string   // the title of the post a new post's site was copied from
+}
+
+// readPostForm copies the post form into a post (not its employer). A demand,
+// the wage, and a listed skill's level and kind must be chosen: nothing is
+// assumed for the employer.
+func readPostForm(f *form, p *engine.Post) postFormState {
+	var state postFormState
 	p.Title = f.str("title")
 	p.Description = f.str("description")
 	p.WorkMode = f.str("workMode")
@@ -272,17 +327,19 @@ func readPostForm(f *form, p *engine.Post) {
 	p.Site.StepFree = f.bool("site.stepFree")
 	p.Site.AccessibleToilet = f.bool("site.accessibleToilet")
 	p.Site.Elevator = f.bool("site.elevator")
-	p.Accommodations = f.list("accommodations")
+	p.Accommodations = slices.DeleteFunc(f.list("accommodations"), func(n string) bool { return n == needToilet })
 	p.Hours.Weekly = f.int("hours.weekly")
 	p.Hours.NightShift = f.bool("hours.nightShift")
-	p.MonthlyWage = f.int("monthlyWage")
+	p.MonthlyWage = f.chosenInt("monthlyWage", "is required")
 	p.Openings = f.int("openings")
 	p.Status = f.str("status")
 	p.ClosesOn = f.str("closesOn")
 	p.Demands = map[string]int{}
-	for _, dim := range engine.Dimensions { // a demand the form sends is stated, 0 included
-		if _, sent := f.c.GetPostForm("demands." + dim); sent {
+	for _, dim := range engine.Dimensions {
+		if f.str("demands."+dim) != "" {
 			p.Demands[dim] = f.int("demands." + dim)
+		} else {
+			f.problems.Add("demands."+dim, "must be chosen")
 		}
 	}
 	p.Skills = []engine.PostSkill{}
@@ -291,10 +348,31 @@ func readPostForm(f *form, p *engine.Post) {
 		if _, present := f.c.GetPostForm(key + ".code"); !present {
 			break
 		}
-		if code := f.str(key + ".code"); code != "" {
-			p.Skills = append(p.Skills, engine.PostSkill{Code: code, Level: f.int(key + ".level"), Required: f.bool(key + ".required")})
+		code := f.str(key + ".code")
+		if code == "" {
+			continue
 		}
+		// Messages name the row as it is shown again: the listed skills, in order.
+		row := fmt.Sprintf("skills[%d]", len(p.Skills))
+		s := engine.PostSkill{Code: code}
+		if f.str(key+".level") == "" {
+			f.problems.Add(row+".level", "must be chosen")
+		} else {
+			s.Level = f.int(key + ".level")
+		}
+		kind := f.str(key + ".required")
+		switch kind {
+		case kindRequired:
+			s.Required = true
+		case kindNice:
+		default:
+			f.problems.Add(row+".required", "must be chosen")
+			kind = ""
+		}
+		p.Skills = append(p.Skills, s)
+		state.kinds = append(state.kinds, kind)
 	}
+	return state
 }
 
 // postFormField maps an engine field to the control that shows its message.
@@ -329,7 +407,7 @@ func (st *site) postCandidatesPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	d := candidatesData{P: &p, Res: res, Rules: ruleCounts(res.Excluded), Factors: factorNames, Weights: factorWeights}
+	d := candidatesData{P: &p, Res: res, Rules: st.ruleCounts(c.GetString(langKey), engine.KindPost, res.Excluded), Factors: factorNames, Weights: factorWeights}
 	if u.Role == engine.RoleEmployer {
 		d.Anonymous, d.Anon = true, anonymise(res)
 	}

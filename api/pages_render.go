@@ -407,7 +407,7 @@ var fieldLabels = map[string]string{
 	"code": "skills.code", "zh": "skills.zh", "en": "skills.en", "group": "skills.group",
 }
 
-var listField = regexp.MustCompile(`^skills\[(\d+)\]\.(code|level)$`)
+var listField = regexp.MustCompile(`^skills\[(\d+)\]\.(code|level|required)$`)
 
 // fieldLabel is the label of a form field in the language, or "" when unknown.
 func (st *site) fieldLabel(lang, field string) string {
@@ -416,8 +416,11 @@ func (st *site) fieldLabel(lang, field string) string {
 	}
 	if m := listField.FindStringSubmatch(field); m != nil {
 		n := atoiOr(m[1], 0) + 1
-		if m[2] == "level" {
+		switch m[2] {
+		case "level":
 			return st.cat.T(lang, "seekerEdit.skillLevel", "N", n)
+		case "required":
+			return st.cat.T(lang, "postForm.kind", "N", n)
 		}
 		return st.cat.T(lang, "seekerEdit.skill", "N", n)
 	}

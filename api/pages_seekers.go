@@ -148,13 +148,33 @@ func (st *site) skillName(lang, code string) string {
 	return code
 }
 
-// skillOptions lists the catalog as choices.
-func (st *site) skillOptions(lang, current string) []option {
-	out := []option{{Value: "", Label: st.cat.T(lang, "common.none"), Selected: current == ""}}
+// skillMenu is the catalog as the choices of a skill select: "none", then the
+// skills by group, groups and skills in the reader's order (pinyin for zh-CN).
+type skillMenu struct {
+	None   []option
+	Groups []optionGroup
+}
+
+// optionGroup is a labelled group of a select's choices (an optgroup).
+type optionGroup struct {
+	Label   string
+	Options []option
+}
+
+// skillMenu lists the catalog for a select whose current choice is current.
+func (st *site) skillMenu(lang, current string) skillMenu {
+	m := skillMenu{None: []option{{Value: "", Label: st.cat.T(lang, "common.none"), Selected: current == ""}}}
+	byGroup := map[string][]option{}
 	for _, sk := range st.svc.Skills() {
-		out = append(out, option{Value: sk.Code, Label: pick(lang, sk.Zh, sk.En), Selected: sk.Code == current})
+		byGroup[sk.Group] = append(byGroup[sk.Group], option{Value: sk.Code, Label: pick(lang, sk.Zh, sk.En), Selected: sk.Code == current})
 	}
-	return out
+	col := collatorFor(lang)
+	for g, opts := range byGroup {
+		slices.SortFunc(opts, func(a, b option) int { return col.CompareString(a.Label, b.Label) })
+		m.Groups = append(m.Groups, optionGroup{Label: st.cat.label(lang, "skillGroup", g), Options: opts})
+	}
+	slices.SortFunc(m.Groups, func(a, b optionGroup) int { return col.CompareString(a.Label, b.Label) })
+	return m
 }
 
 // seekerFormData is the edit form of a seeker file.
@@ -183,7 +203,7 @@ type abilityChoice struct {
 
 type skillChoice struct {
 	Index   int
-	Skills  []option
+	Skills  skillMenu
 	Levels  []option
 	Current int
 }
@@ -229,7 +249,7 @@ func (st *site) seekerForm(c *gin.Context, sk *engine.Seeker, plain bool) seeker
 			s = sk.Skills[i]
 		}
 		lv := st.options(lang, "skillLevel", []string{strconv.Itoa(max(1, s.Level))}, false)
-		d.SkillRows = append(d.SkillRows, skillChoice{Index: i, Skills: st.skillOptions(lang, s.Code), Levels: lv, Current: s.Level})
+		d.SkillRows = append(d.SkillRows, skillChoice{Index: i, Skills: st.skillMenu(lang, s.Code), Levels: lv, Current: s.Level})
 	}
 	for _, code := range engine.NeedCodes {
 		cur := ""
@@ -393,9 +413,11 @@ type matchesData struct {
 	Referred       map[string]string // post id → status of the seeker's referral to it
 }
 
+// ruleCount is how many results one hard constraint left out, with the rule
+// named for what it applies to (a post or a class).
 type ruleCount struct {
-	Rule  string
-	Count int
+	Rule, Label string
+	Count       int
 }
 
 // seekerName reads a seeker's name for a heading (the access was already checked and audited).
@@ -429,7 +451,7 @@ func (st *site) seekerMatches(c *gin.Context) error {
 		return err
 	}
 	u := pageUser(c)
-	d := matchesData{SeekerID: id, Name: name, Type: typName, Res: res, Rules: ruleCounts(res.Excluded),
+	d := matchesData{SeekerID: id, Name: name, Type: typName, Res: res, Rules: st.ruleCounts(c.GetString(langKey), typ, res.Excluded),
 		Factors: factorNames, Weights: factorWeights, LinkPosts: roles(engine.RoleCounsellor).allows(u)}
 	if typ == engine.KindPost && d.LinkPosts {
 		info, _ := st.matcher.Seeker(id)
@@ -449,11 +471,16 @@ func (st *site) seekerMatches(c *gin.Context) error {
 	return nil
 }
 
-// ruleCounts lists the excluded counts by rule number.
-func ruleCounts(e engine.Excluded) []ruleCount {
+// ruleCounts lists the excluded counts by rule number; kind is what the rules
+// were applied to (posts for matches and candidates, classes).
+func (st *site) ruleCounts(lang string, kind engine.Kind, e engine.Excluded) []ruleCount {
+	family := "rule"
+	if kind == engine.KindClass {
+		family = "ruleClass"
+	}
 	var out []ruleCount
 	for r, n := range e.ByRule {
-		out = append(out, ruleCount{Rule: r, Count: n})
+		out = append(out, ruleCount{Rule: r, Label: st.cat.label(lang, family, r), Count: n})
 	}
 	slices.SortFunc(out, func(a, b ruleCount) int { return strings.Compare(a.Rule, b.Rule) })
 	return out

@@ -366,6 +366,7 @@ func TestEmployerCreatesPost(t *testing.T) {
 	form.Set("monthlyWage", "6000")
 	form.Add("accommodations", "screen-reader")
 	form.Set("site.stepFree", "on")
+	stateDemands(form, "1")
 	res, body := b.do("POST", "/posts/new", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create: %d %s", res.StatusCode, body)
@@ -381,6 +382,25 @@ func TestEmployerCreatesPost(t *testing.T) {
 	form.Set("title", "")
 	if res, body := b.do("POST", "/posts/new", form); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="f-title-error"`) {
 		t.Errorf("an empty title: %d, message beside the field: %v", res.StatusCode, strings.Contains(body, `id="f-title-error"`))
+	}
+}
+
+// editFormOf stores a record, logs user in, and reads the record's edit form
+// at path as a browser would submit it.
+func editFormOf(t *testing.T, user string, kind engine.Kind, r engine.Record, path string) (*browser, url.Values) {
+	t.Helper()
+	if err := shared.svc.Create(context.Background(), kind, r); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, "").login(user)
+	_, page := b.get(path)
+	return b, formValues(page)
+}
+
+// stateDemands chooses every one of the eleven demands of a post form.
+func stateDemands(form url.Values, level string) {
+	for _, dim := range engine.Dimensions {
+		form.Set("demands."+dim, level)
 	}
 }
 
@@ -679,13 +699,7 @@ func TestReferralPages(t *testing.T) {
 func TestEditFormConflict(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	sk := testSeeker("s-edit", "xujiahui", 88)
-	if err := shared.svc.Create(ctx, engine.KindSeeker, sk); err != nil {
-		t.Fatal(err)
-	}
-	b := newBrowser(t, "").login("couns-x")
-	_, page := b.get("/seekers/s-edit/edit")
-	form := formValues(page)
+	b, form := editFormOf(t, "couns-x", engine.KindSeeker, testSeeker("s-edit", "xujiahui", 88), "/seekers/s-edit/edit")
 	if form.Get("rev") == "" {
 		t.Fatal("the edit form carries no rev")
 	}
