@@ -549,27 +549,13 @@ func TestBrowser(t *testing.T) {
 	t.Run("employer", func(t *testing.T) {
 		b := role(t)
 		b.login("demo-employer")
-		// Main task: post a job with its accessibility checklist.
-		b.open("/posts/new")
-		b.do(chromedp.SendKeys("#f-title", "无障碍测试岗位 Accessible test post"),
-			chromedp.SendKeys("#f-description", "在浏览器测试中创建。"),
-			chromedp.Click(`label[for="f-site-stepFree"]`),
-			chromedp.Click(`label[for="f-site-accessibleToilet"]`),
-			chromedp.Click(`label[for="f-accommodations-screen-reader"]`))
-		b.setValue("#f-monthlyWage", "6200")
-		for _, dim := range engine.Dimensions {
-			b.setValue("#f-demands-"+dim, "1")
+		// Main task: post a job from an occupation, in both languages.
+		var created string
+		for _, lang := range []string{"zh-CN", "en"} {
+			b.setLang(lang)
+			created = b.postFromOccupation(lang, "cad-drafter")
 		}
-		b.setValue("#f-site-lat", "31.1925")
-		b.setValue("#f-site-lon", "121.437")
-		b.submit(`form[action="/posts/new"] button[type="submit"]`)
-		if h1 := b.text("h1"); !strings.Contains(h1, "无障碍测试岗位") {
-			t.Fatalf("after posting the page is %q (%s): %s", h1, b.path(), b.text(".error-summary"))
-		}
-		if !strings.Contains(b.text(".notice"), "已创建") {
-			t.Error("no notice that the post was created")
-		}
-		created := b.path()
+		b.setLang("zh-CN")
 		// Main task: move a referral to interviewing.
 		b.open("/referrals")
 		form := fmt.Sprintf(`form[action="/referrals/%s/move"]`, referred[0].ID)
@@ -584,10 +570,11 @@ func TestBrowser(t *testing.T) {
 		b.check("employer-post-new-errors", func() {
 			b.open("/posts/new")
 			b.setValue("#f-site-lat", "40")
-			b.submit(`form[action="/posts/new"] button[type="submit"]`)
+			b.submit(`form[method="post"][action="/posts/new"] button[type="submit"]`)
 		})
-		b.check("employer-post", func() { b.open(strings.Split(created, "?")[0]) })
-		b.check("employer-post-edit", func() { b.open(strings.Split(created, "?")[0] + "/edit") })
+		b.check("employer-post-new-occupation", func() { b.open("/posts/new?occupation=cad-drafter") })
+		b.check("employer-post", func() { b.open(created) })
+		b.check("employer-post-edit", func() { b.open(created + "/edit") })
 		b.check("employer-candidates", func() { b.open("/posts/p-000001/candidates") })
 		b.check("employer-quota", func() { b.open("/employers/e-0001/quota") })
 		b.check("employer-referrals", func() { b.open("/referrals") })
@@ -673,4 +660,105 @@ func TestBrowser(t *testing.T) {
 	}
 	t.Logf("axe: %d page views, %d violations; browser suite %s; screenshots in %s",
 		len(audit.rows), audit.bad, time.Since(start).Round(time.Second), shots)
+}
+
+// postFromOccupation is an employer posting a job: the form starts with no
+// demand chosen, the toilet asked once and skills by group in the reader's
+// order; choosing an occupation fills it visibly; the employer changes a
+// demand, leaves one unchosen and the wage blank, is told about both by name,
+// fixes them and posts. It returns the new post's address.
+func (b *tab) postFromOccupation(lang, code string) string {
+	b.t.Helper()
+	t := b.t
+	occ, found := engine.LookupOccupation(code)
+	if !found {
+		t.Fatalf("no occupation %s", code)
+	}
+	zh := lang == "zh-CN"
+	b.open("/posts/new")
+	if n := eval[int](b, `[...document.querySelectorAll("select[name^='demands.']")].filter(s => s.value !== "").length`); n != 0 {
+		t.Errorf("%s: %d demands start chosen", lang, n)
+	}
+	if n := eval[int](b, `document.querySelectorAll("input[name='site.accessibleToilet'], input[name='accommodations'][value='accessible-toilet']").length`); n != 1 {
+		t.Errorf("%s: the accessible toilet is asked %d times", lang, n)
+	}
+	// Groups and the skills in each are in the reader's order, by the browser's own collation.
+	unordered := eval[[]string](b, `(() => {
+		const col = new Intl.Collator(document.documentElement.lang);
+		const sel = document.querySelector("select[name='skills[0].code']");
+		const groups = [...sel.querySelectorAll("optgroup")];
+		const bad = [];
+		const inOrder = xs => xs.every((x, i) => i === 0 || col.compare(xs[i-1], x) <= 0);
+		if (groups.length < 8) bad.push("only " + groups.length + " groups");
+		if (!inOrder(groups.map(g => g.label))) bad.push("groups: " + groups.map(g => g.label).join(" | "));
+		for (const g of groups) {
+			const names = [...g.querySelectorAll("option")].map(o => o.textContent);
+			if (!inOrder(names)) bad.push(g.label + ": " + names.join(" | "));
+		}
+		return bad;
+	})()`)
+	for _, u := range unordered {
+		t.Errorf("%s: skills not in the reader's order: %s", lang, u)
+	}
+
+	// Choose the occupation: the form comes back filled, and says so.
+	b.setValue("#f-occupation", code)
+	b.submit(`form.occupation-form button[type="submit"]`)
+	name := occ.Zh
+	if !zh {
+		name = occ.En
+	}
+	if txt := b.text("#filled-from"); !strings.Contains(txt, name) || eval[float64](b, `document.getElementById("filled-from").getBoundingClientRect().height`) == 0 {
+		t.Errorf("%s: no visible notice that the form was filled from %q: %q", lang, name, txt)
+	}
+	for _, dim := range engine.Dimensions {
+		if got := eval[string](b, fmt.Sprintf(`document.getElementById("f-demands-%s").value`, dim)); got != fmt.Sprint(occ.Demands[dim]) {
+			t.Errorf("%s: demand %s shows %q, the occupation's is %d", lang, dim, got, occ.Demands[dim])
+		}
+	}
+	if got := eval[string](b, `document.getElementById("f-skills-0-code").value`); got != occ.Skills[0].Code {
+		t.Errorf("%s: the first skill is %q, the occupation's is %q", lang, got, occ.Skills[0].Code)
+	}
+	if !eval[bool](b, `document.getElementById("f-accommodations-seated-work").checked`) {
+		t.Errorf("%s: the occupation's accommodations are not ticked", lang)
+	}
+
+	// The employer changes what differs here, and forgets the wage and one demand.
+	title := name + " " + lang
+	b.setValue("#f-title", title)
+	b.setValue("#f-demands-vision", "2")
+	b.setValue("#f-demands-hearing", "")
+	b.setValue("#f-site-lat", "31.1925")
+	b.setValue("#f-site-lon", "121.437")
+	b.do(chromedp.Click(`label[for="f-accommodations-screen-reader"]`))
+	b.submit(`form[method="post"][action="/posts/new"] button[type="submit"]`)
+	if id := eval[string](b, `document.activeElement.id`); id != "error-summary" {
+		t.Errorf("%s: after a refused post focus is on %q, not the error summary", lang, id)
+	}
+	summary := b.text(".error-summary")
+	for _, field := range []struct{ id, zh, en string }{{"f-demands-hearing", "听力", "Hearing"}, {"f-monthlyWage", "月薪", "Monthly pay"}} {
+		label := field.en
+		if zh {
+			label = field.zh
+		}
+		if !strings.Contains(summary, label) {
+			t.Errorf("%s: the error summary does not name %q: %q", lang, label, summary)
+		}
+		if got := eval[string](b, fmt.Sprintf(`document.getElementById(%q).getAttribute("aria-invalid") || ""`, field.id)); got != "true" {
+			t.Errorf("%s: %s is not marked invalid", lang, field.id)
+		}
+	}
+	if got := eval[string](b, `document.getElementById("f-demands-vision").value`); got != "2" {
+		t.Errorf("%s: the changed demand came back as %q", lang, got)
+	}
+	b.setValue("#f-demands-hearing", "0")
+	b.setValue("#f-monthlyWage", "7200")
+	b.submit(`form[method="post"][action="/posts/new"] button[type="submit"]`)
+	if h1 := b.text("h1"); !strings.Contains(h1, title) {
+		t.Fatalf("%s: after posting the page is %q (%s): %s", lang, h1, b.path(), b.text(".error-summary"))
+	}
+	if !strings.Contains(b.text(".notice"), map[bool]string{true: "已创建", false: "Created"}[zh]) {
+		t.Errorf("%s: no notice that the post was created: %q", lang, b.text(".notice"))
+	}
+	return strings.Split(b.path(), "?")[0]
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -131,16 +133,35 @@ func pickLang(c *gin.Context) string {
 
 // Formatting per language.
 
-// collatorFor orders text as readers of the language expect: Chinese by pinyin
-// (CLDR's default zh collation), English alphabetically. A collator is not
-// safe for concurrent use, so each listing makes its own.
-func collatorFor(lang string) *collate.Collator {
-	for i, l := range pageLangs {
-		if l == lang {
-			return collate.New(langTags[i])
-		}
+// collation orders text as readers of the language expect: English
+// alphabetically, Chinese by pinyin as CLDR's zh collation does, which puts
+// Han before Latin script ([reorder Hani]). golang.org/x/text/collate has the
+// pinyin order but not script reordering, so names that start with a Han
+// character are put first here; browsers' Intl.Collator("zh-CN") agrees. A
+// collator is not safe for concurrent use, so each listing makes its own.
+func collation(lang string) func(a, b string) int {
+	tag := langTags[0]
+	if lang == langEn {
+		tag = language.English
 	}
-	return collate.New(langTags[0])
+	col := collate.New(tag)
+	if lang == langEn {
+		return col.CompareString
+	}
+	return func(a, b string) int {
+		if ha, hb := startsHan(a), startsHan(b); ha != hb {
+			if ha {
+				return -1
+			}
+			return 1
+		}
+		return col.CompareString(a, b)
+	}
+}
+
+func startsHan(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.Is(unicode.Han, r)
 }
 
 // formatNumber groups digits the way the language does.
@@ -213,6 +234,7 @@ var fieldMessages = []struct {
 	{regexp.MustCompile(`^must be a date YYYY-MM-DD$`), "err.date", nil},
 	{regexp.MustCompile(`^must be inside Shanghai \(([\d.]+)–([\d.]+)\)$`), "err.shanghai", []string{"Min", "Max"}},
 	{regexp.MustCompile(`^unknown skill "(.*)"$`), "err.unknownSkill", []string{"Code"}},
+	{regexp.MustCompile(`^unknown occupation$`), "err.unknownOccupation", nil},
 	{regexp.MustCompile(`^is listed twice$`), "err.twice", nil},
 	{regexp.MustCompile(`^needs at least one mode unless remoteOK$`), "err.modes", nil},
 	{regexp.MustCompile(`^must be 18 characters$`), "err.len18", nil},
@@ -303,13 +325,8 @@ func enumFamilies() map[string][]string {
 		"referralStatus": engine.ReferralStatuses,
 		"followUpKind":   engine.FollowUpKinds,
 		"followUpStatus": engine.FollowUpStatuses,
-		"skillGroup":     skillGroups,
 	}
 }
-
-// skillGroups are the skill catalog's groups that have names in the catalogs;
-// a skill filed under another group shows the group as written.
-var skillGroups = []string{"office", "accessibility", "design", "food", "production", "logistics", "services", "wellness"}
 
 // factorNames are the score factors in the order pages show them (DESIGN §4's) and
 // factorWeights their weights in per cent, both as the engine has them.

@@ -177,3 +177,23 @@ func TestFieldMessagesTranslateEngineMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestCollation: Chinese lists go by pinyin with Han before Latin script, as
+// CLDR's zh collation (and browsers' Intl.Collator) order them; English alphabetically.
+func TestCollation(t *testing.T) {
+	for _, tc := range []struct {
+		lang     string
+		in, want []string
+	}{
+		{langZh, []string{"视频剪辑", "CAD 制图", "图片修图", "安保", "摄影", "办公软件", "平面设计"},
+			[]string{"安保", "办公软件", "平面设计", "摄影", "视频剪辑", "图片修图", "CAD 制图"}},
+		{langEn, []string{"Video editing", "CAD drafting", "braille", "Assembly"},
+			[]string{"Assembly", "braille", "CAD drafting", "Video editing"}},
+	} {
+		got := slices.Clone(tc.in)
+		slices.SortFunc(got, collation(tc.lang))
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.lang, got, tc.want)
+		}
+	}
+}

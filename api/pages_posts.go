@@ -1,12 +1,10 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -121,104 +119,6 @@ func (st *site) postView(c *gin.Context) error {
 	return nil
 }
 
-// postFormData is the create/edit form of a post with its accessibility checklist.
-type postFormData struct {
-	P         *engine.Post
-	New       bool
-	Action    string
-	Employers []option // an admin chooses the employer
-	WorkModes []option
-	Statuses  []option
-	Accs      []option // the accommodations offered, without the accessible toilet
-	Toilet    bool     // the one question about the toilet: site.accessibleToilet
-	Demands   []demandChoice
-	SkillRows []postSkillChoice
-	SiteFrom  string // the title of the employer's post a new post's site was copied from
-}
-
-// demandChoice is one of the eleven demands: chosen by the employer, never defaulted.
-type demandChoice struct {
-	Dim, Field string
-	Options    []option // "choose" first, then 0–4
-}
-
-// postSkillChoice is one skill row: the skill, its level, required or nice.
-type postSkillChoice struct {
-	Index  int
-	Skills skillMenu
-	Levels []option
-	Kinds  []option
-}
-
-// needToilet is the accessible toilet: offered by a post whose site has one
-// (DESIGN §4), so the form asks about it once, as a site feature.
-const needToilet = "accessible-toilet"
-
-// Skill kinds on the form: a post's skill is required or nice to have.
-const (
-	kindRequired = "required"
-	kindNice     = "nice"
-)
-
-// postForm lays out a post for its form.
-func (st *site) postForm(c *gin.Context, p *engine.Post, isNew bool, state postFormState) postFormData {
-	lang := c.GetString(langKey)
-	accs := slices.DeleteFunc(slices.Clone(engine.NeedCodes), func(n string) bool { return n == needToilet })
-	d := postFormData{P: p, New: isNew, Action: "/posts/new",
-		WorkModes: st.options(lang, "workMode", []string{p.WorkMode}, false),
-		Statuses:  st.options(lang, "postStatus", []string{p.Status}, false),
-		Toilet:    p.Site.AccessibleToilet || slices.Contains(p.Accommodations, needToilet), SiteFrom: state.siteFrom}
-	if !isNew {
-		d.Action = "/posts/" + url.PathEscape(p.ID) + "/edit"
-	}
-	for _, n := range accs {
-		d.Accs = append(d.Accs, option{Value: n, Label: st.cat.T(lang, "need."+n), Help: st.cat.T(lang, "needHelp."+n),
-			Selected: slices.Contains(p.Accommodations, n)})
-	}
-	if pageUser(c).Role == engine.RoleAdmin && isNew {
-		for _, e := range st.svc.Employers() {
-			d.Employers = append(d.Employers, option{Value: e.ID, Label: e.Name, Selected: e.ID == p.EmployerID})
-		}
-	}
-	choose := option{Value: "", Label: st.cat.T(lang, "postForm.choose")}
-	for _, dim := range engine.Dimensions {
-		cur := ""
-		if n, stated := p.Demands[dim]; stated {
-			cur = strconv.Itoa(n)
-		}
-		opts := append([]option{choose}, st.options(lang, "demand", []string{cur}, false)...)
-		opts[0].Selected = cur == ""
-		for i := range opts[1:] {
-			opts[i+1].Label = opts[i+1].Value + " – " + opts[i+1].Label
-		}
-		d.Demands = append(d.Demands, demandChoice{Dim: dim, Field: "demands." + dim, Options: opts})
-	}
-	for i := range len(p.Skills) + extraSkillRows {
-		var s engine.PostSkill
-		kind := ""
-		if i < len(p.Skills) {
-			s = p.Skills[i]
-			kind = kindNice
-			if s.Required {
-				kind = kindRequired
-			}
-			if state.kinds != nil {
-				kind = state.kinds[i]
-			}
-		}
-		level := ""
-		if s.Level > 0 {
-			level = strconv.Itoa(s.Level)
-		}
-		levels := append([]option{choose}, st.options(lang, "skillLevel", []string{level}, false)...)
-		levels[0].Selected = level == ""
-		d.SkillRows = append(d.SkillRows, postSkillChoice{Index: i, Skills: st.skillMenu(lang, s.Code), Levels: levels,
-			Kinds: []option{{Value: kindRequired, Label: st.cat.T(lang, "post.required"), Selected: kind == kindRequired},
-				{Value: kindNice, Label: st.cat.T(lang, "post.nice"), Selected: kind == kindNice}}})
-	}
-	return d
-}
-
 func (st *site) postNew(c *gin.Context) error {
 	p := &engine.Post{WorkMode: "onsite", Status: "open", Hours: engine.Hours{Weekly: 40}, Openings: 1}
 	var state postFormState
@@ -237,7 +137,8 @@ func (st *site) postNew(c *gin.Context) error {
 			}
 		}
 	}
-	return st.showPostForm(c, st.view(c, "postForm.titleNew"), p, true, state, nil)
+	err := fillFromOccupation(c, p, &state)
+	return st.showPostForm(c, st.view(c, "postForm.titleNew"), p, true, state, err)
 }
 
 func (st *site) postCreate(c *gin.Context) error {
@@ -267,7 +168,10 @@ func (st *site) postEdit(c *gin.Context) error {
 	if err := getAllowed(c, st.Server, engine.KindPost, &p, canWritePost); err != nil {
 		return err
 	}
-	return st.showPostForm(c, st.view(c, "postForm.titleEdit", "Title", p.Title), &p, false, postFormState{}, nil)
+	title := p.Title
+	var state postFormState
+	err := fillFromOccupation(c, &p, &state)
+	return st.showPostForm(c, st.view(c, "postForm.titleEdit", "Title", title), &p, false, state, err)
 }
 
 func (st *site) postSave(c *gin.Context) error {
@@ -293,97 +197,6 @@ func (st *site) postSave(c *gin.Context) error {
 		return seeOther(c, "/posts/"+url.PathEscape(p.ID), "saved")
 	}
 	return st.showPostForm(c, st.view(c, "postForm.titleEdit", "Title", title), &p, false, state, err)
-}
-
-// showPostForm renders the post form; err, when not nil, is why saving failed
-// and is shown beside the fields.
-func (st *site) showPostForm(c *gin.Context, v *view, p *engine.Post, isNew bool, state postFormState, err error) error {
-	if err != nil {
-		if err := st.formFailed(v, err, postFormField); err != nil {
-			return err
-		}
-	}
-	v.Data = st.postForm(c, p, isNew, state)
-	st.render(c, formStatus(v), "post_form", v)
-	return nil
-}
-
-// postFormState is what the form shows besides the post itself.
-type postFormState struct {
-	kinds    []string // the skill rows' required/nice as submitted, by row of the post's skills ("" = not chosen)
-	siteFrom string   // the title of the post a new post's site was copied from
-}
-
-// readPostForm copies the post form into a post (not its employer). A demand,
-// the wage, and a listed skill's level and kind must be chosen: nothing is
-// assumed for the employer.
-func readPostForm(f *form, p *engine.Post) postFormState {
-	var state postFormState
-	p.Title = f.str("title")
-	p.Description = f.str("description")
-	p.WorkMode = f.str("workMode")
-	p.Site.Lat = f.float("site.lat")
-	p.Site.Lon = f.float("site.lon")
-	p.Site.StepFree = f.bool("site.stepFree")
-	p.Site.AccessibleToilet = f.bool("site.accessibleToilet")
-	p.Site.Elevator = f.bool("site.elevator")
-	p.Accommodations = slices.DeleteFunc(f.list("accommodations"), func(n string) bool { return n == needToilet })
-	p.Hours.Weekly = f.int("hours.weekly")
-	p.Hours.NightShift = f.bool("hours.nightShift")
-	p.MonthlyWage = f.chosenInt("monthlyWage", "is required")
-	p.Openings = f.int("openings")
-	p.Status = f.str("status")
-	p.ClosesOn = f.str("closesOn")
-	p.Demands = map[string]int{}
-	for _, dim := range engine.Dimensions {
-		if f.str("demands."+dim) != "" {
-			p.Demands[dim] = f.int("demands." + dim)
-		} else {
-			f.problems.Add("demands."+dim, "must be chosen")
-		}
-	}
-	p.Skills = []engine.PostSkill{}
-	for i := 0; ; i++ {
-		key := fmt.Sprintf("skills[%d]", i)
-		if _, present := f.c.GetPostForm(key + ".code"); !present {
-			break
-		}
-		code := f.str(key + ".code")
-		if code == "" {
-			continue
-		}
-		// Messages name the row as it is shown again: the listed skills, in order.
-		row := fmt.Sprintf("skills[%d]", len(p.Skills))
-		s := engine.PostSkill{Code: code}
-		if f.str(key+".level") == "" {
-			f.problems.Add(row+".level", "must be chosen")
-		} else {
-			s.Level = f.int(key + ".level")
-		}
-		kind := f.str(key + ".required")
-		switch kind {
-		case kindRequired:
-			s.Required = true
-		case kindNice:
-		default:
-			f.problems.Add(row+".required", "must be chosen")
-			kind = ""
-		}
-		p.Skills = append(p.Skills, s)
-		state.kinds = append(state.kinds, kind)
-	}
-	return state
-}
-
-// postFormField maps an engine field to the control that shows its message.
-func postFormField(field string) string {
-	switch {
-	case strings.HasPrefix(field, "accommodations["):
-		return "accommodations"
-	case field == "site.lat" || field == "site.lon":
-		return field
-	}
-	return field
 }
 
 // candidatesData is a post's ranked candidates: anonymous for an employer.

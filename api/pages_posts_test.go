@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -16,6 +17,16 @@ var (
 	// demandSelectRe finds a demand's select and the option it shows chosen.
 	demandSelectRe = regexp.MustCompile(`(?s)<select id="f-demands-(\w+)" name="demands\.\w+"[^>]*>(.*?)</select>`)
 )
+
+// selectNamed is the HTML of the select with a name.
+func selectNamed(page, name string) string {
+	for _, m := range selectRe.FindAllStringSubmatch(page, -1) {
+		if m[1] == name {
+			return m[0]
+		}
+	}
+	return ""
+}
 
 // postTitled is the stored post of an employer with a title, if any.
 func postTitled(t *testing.T, employer, title string) (*engine.Post, bool) {
@@ -63,16 +74,16 @@ func TestPostForm(t *testing.T) {
 			if strings.Contains(page, `value="accessible-toilet"`) {
 				t.Error("the accessible toilet is also offered as an accommodation")
 			}
-			// Skill groups in the reader's order: 办公与客服 (bàn) before 餐饮食品 (cān) in Chinese, Food before Office in English.
+			// Skill groups in the reader's order: 办公与客服 (bàn) before 食品与餐饮 (shí) in Chinese, Food before Office in English.
 			var groups []string
-			for _, m := range optgroupRe.FindAllStringSubmatch(page, -1) {
+			for _, m := range optgroupRe.FindAllStringSubmatch(selectNamed(page, "skills[0].code"), -1) {
 				if !slices.Contains(groups, m[1]) {
 					groups = append(groups, m[1])
 				}
 			}
 			want := []string{"Food", "Office and customer service"}
 			if zh {
-				want = []string{"办公与客服", "餐饮食品"}
+				want = []string{"办公与客服", "食品与餐饮"}
 			}
 			if !slices.Equal(groups, want) {
 				t.Errorf("skill groups %q, want %q", groups, want)
@@ -171,4 +182,96 @@ func TestPostFormToilet(t *testing.T) {
 	if !now.Site.AccessibleToilet || !slices.Equal(now.Accommodations, []string{"seated-work"}) {
 		t.Errorf("after saving: site toilet %v, accommodations %v", now.Site.AccessibleToilet, now.Accommodations)
 	}
+}
+
+// TestPostFormOccupation: choosing an occupation fills the form visibly from
+// engine.Occupations, the employer changes what differs, and the post is saved
+// as they left it; an unknown occupation is refused beside the chooser.
+func TestPostFormOccupation(t *testing.T) {
+	t.Parallel()
+	occ, found := engine.LookupOccupation("data-entry-clerk")
+	if !found {
+		t.Fatal("no data-entry-clerk occupation")
+	}
+	for _, lang := range []string{"zh-CN", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			name := occ.Zh
+			if lang == "en" {
+				name = occ.En
+			}
+			b := newBrowser(t, lang).login("emp1")
+			res, page := b.get("/posts/new?occupation=" + occ.Code)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("the form from an occupation: %d", res.StatusCode)
+			}
+			notice := regexp.MustCompile(`(?s)<p class="prefilled" id="filled-from">(.*?)</p>`).FindStringSubmatch(page)
+			if notice == nil || !strings.Contains(notice[1], name) {
+				t.Errorf("the form does not say it was filled from %q: %v", name, notice)
+			}
+			form := formValues(page)
+			if form.Get("occupation") != occ.Code || form.Get("title") != name || form.Get("monthlyWage") != "" {
+				t.Errorf("occupation %q, title %q, wage %q", form.Get("occupation"), form.Get("title"), form.Get("monthlyWage"))
+			}
+			for _, dim := range engine.Dimensions {
+				if got, want := form.Get("demands."+dim), fmt.Sprint(occ.Demands[dim]); got != want {
+					t.Errorf("demand %s shows %q, the occupation's is %s", dim, got, want)
+				}
+			}
+			for i, s := range occ.Skills {
+				row := fmt.Sprintf("skills[%d]", i)
+				kind := "nice"
+				if s.Required {
+					kind = "required"
+				}
+				if form.Get(row+".code") != s.Code || form.Get(row+".level") != fmt.Sprint(s.Level) || form.Get(row+".required") != kind {
+					t.Errorf("%s shows %q level %q %q, the occupation's is %+v", row, form.Get(row+".code"), form.Get(row+".level"), form.Get(row+".required"), s)
+				}
+			}
+			want := slices.DeleteFunc(slices.Clone(occ.Accommodations), func(n string) bool { return n == "accessible-toilet" })
+			if got := form["accommodations"]; !sameSet(got, want) {
+				t.Errorf("accommodations ticked %v, want the occupation's %v", got, want)
+			}
+
+			// The employer keeps what fits, changes the rest, and saves.
+			title := "职业测试 Occupation test " + lang
+			form.Set("title", title)
+			form.Set("demands.vision", "2")
+			form.Set("monthlyWage", "5200")
+			form.Set("site.lat", "31.19")
+			form.Set("site.lon", "121.44")
+			for i := 1; i < len(occ.Skills); i++ {
+				form.Set(fmt.Sprintf("skills[%d].code", i), "") // not in this test catalog
+			}
+			if res, body := b.do("POST", "/posts/new", form); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("save: %d %s", res.StatusCode, regexp.MustCompile(`(?s)<div class="error-summary".*?</div>`).FindString(body))
+			}
+			p, found := postTitled(t, "e-1", title)
+			if !found {
+				t.Fatal("the post was not written")
+			}
+			for _, dim := range engine.Dimensions {
+				want := occ.Demands[dim]
+				if dim == "vision" {
+					want = 2
+				}
+				if p.Demands[dim] != want {
+					t.Errorf("stored demand %s = %d, want %d", dim, p.Demands[dim], want)
+				}
+			}
+			if len(p.Skills) != 1 || p.Skills[0] != occ.Skills[0] {
+				t.Errorf("stored skills %+v", p.Skills)
+			}
+		})
+	}
+	b := newBrowser(t, "").login("emp1")
+	if res, body := b.get("/posts/new?occupation=no-such-job"); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="f-occupation-error"`) {
+		t.Errorf("an unknown occupation: %d, message beside the chooser: %v", res.StatusCode, strings.Contains(body, `id="f-occupation-error"`))
+	}
+}
+
+// sameSet says whether two lists hold the same values, in any order.
+func sameSet(a, b []string) bool {
+	a, b = slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
+	return slices.Equal(a, b)
 }

@@ -192,6 +192,51 @@ type option struct {
 	Count              int
 }
 
+// optionGroup is a labelled group of a select's choices (an optgroup).
+type optionGroup struct {
+	Label   string
+	Options []option
+}
+
+// menu is a select's choices in groups, after the ungrouped ones ("none", "choose").
+type menu struct {
+	None   []option
+	Groups []optionGroup
+}
+
+// menuItem is one choice of a grouped select: a catalog skill or an occupation.
+type menuItem struct{ group, value, zh, en string }
+
+// groupedMenu lays out choices by group (named as engine.OccupationGroups
+// names them, else as written), groups and choices in the reader's order
+// (collation).
+func groupedMenu(lang string, items []menuItem, current string) []optionGroup {
+	compare := collation(lang)
+	byLabel := func(a, b option) int { return compare(a.Label, b.Label) }
+	var groups []optionGroup
+	at := map[string]int{}
+	for _, it := range items {
+		i, seen := at[it.group]
+		if !seen {
+			label := it.group
+			for _, g := range engine.OccupationGroups {
+				if g.Code == it.group {
+					label = pick(lang, g.Zh, g.En)
+				}
+			}
+			i = len(groups)
+			at[it.group] = i
+			groups = append(groups, optionGroup{Label: label})
+		}
+		groups[i].Options = append(groups[i].Options, option{Value: it.value, Label: pick(lang, it.zh, it.en), Selected: it.value == current})
+	}
+	for i := range groups {
+		slices.SortFunc(groups[i].Options, byLabel)
+	}
+	slices.SortFunc(groups, func(a, b optionGroup) int { return compare(a.Label, b.Label) })
+	return groups
+}
+
 // funcs are the template functions of one request.
 func (st *site) funcs(v *view) template.FuncMap {
 	lang := v.Lang

@@ -148,32 +148,20 @@ func (st *site) skillName(lang, code string) string {
 	return code
 }
 
-// skillMenu is the catalog as the choices of a skill select: "none", then the
-// skills by group, groups and skills in the reader's order (pinyin for zh-CN).
-type skillMenu struct {
-	None   []option
-	Groups []optionGroup
-}
-
-// optionGroup is a labelled group of a select's choices (an optgroup).
-type optionGroup struct {
-	Label   string
-	Options []option
-}
-
-// skillMenu lists the catalog for a select whose current choice is current.
-func (st *site) skillMenu(lang, current string) skillMenu {
-	m := skillMenu{None: []option{{Value: "", Label: st.cat.T(lang, "common.none"), Selected: current == ""}}}
-	byGroup := map[string][]option{}
+// skillMenu lists the catalog for a skill select whose current choice is
+// current: "none", then the skills by group in the reader's order.
+func (st *site) skillMenu(lang, current string) menu {
+	var items []menuItem
+	known := false
 	for _, sk := range st.svc.Skills() {
-		byGroup[sk.Group] = append(byGroup[sk.Group], option{Value: sk.Code, Label: pick(lang, sk.Zh, sk.En), Selected: sk.Code == current})
+		items = append(items, menuItem{group: sk.Group, value: sk.Code, zh: sk.Zh, en: sk.En})
+		known = known || sk.Code == current
 	}
-	col := collatorFor(lang)
-	for g, opts := range byGroup {
-		slices.SortFunc(opts, func(a, b option) int { return col.CompareString(a.Label, b.Label) })
-		m.Groups = append(m.Groups, optionGroup{Label: st.cat.label(lang, "skillGroup", g), Options: opts})
+	m := menu{None: []option{{Value: "", Label: st.cat.T(lang, "common.none"), Selected: current == ""}},
+		Groups: groupedMenu(lang, items, current)}
+	if !known && current != "" { // shown as it is, so saving names it rather than dropping it unseen
+		m.None = append(m.None, option{Value: current, Label: current, Selected: true})
 	}
-	slices.SortFunc(m.Groups, func(a, b optionGroup) int { return col.CompareString(a.Label, b.Label) })
 	return m
 }
 
@@ -203,7 +191,7 @@ type abilityChoice struct {
 
 type skillChoice struct {
 	Index   int
-	Skills  skillMenu
+	Skills  menu
 	Levels  []option
 	Current int
 }
