@@ -533,6 +533,7 @@ func TestBrowser(t *testing.T) {
 		b.check("counsellor-matches", func() { b.open("/seekers/s-000002/matches") })
 		b.check("counsellor-matches-classes", func() { b.open("/seekers/s-000002/matches?type=classes") })
 		b.check("counsellor-gaps", func() { b.open("/seekers/s-000002/gaps") })
+		b.gapNumbers(demo.matcher, counsellor.Street)
 		b.check("counsellor-posts", func() { b.open("/posts?status=open") })
 		b.check("counsellor-post", func() { b.open("/posts/p-000001") })
 		b.check("counsellor-candidates", func() { b.open("/posts/p-000001/candidates") })
@@ -761,4 +762,74 @@ func (b *tab) postFromOccupation(lang, code string) string {
 		t.Errorf("%s: no notice that the post was created: %q", lang, b.text(".notice"))
 	}
 	return strings.Split(b.path(), "?")[0]
+}
+
+// gapNumbers checks the gaps page of a seeker of the street against the
+// engine's gaps, in both languages: the post's number is labelled as today's
+// score with the skills missing, and each class shows the score after it and
+// whether it alone closes the gap.
+func (b *tab) gapNumbers(m *engine.Matcher, street string) {
+	b.t.Helper()
+	t := b.t
+	var seeker string
+	var gap *engine.GapResult
+	for i := 2; i <= 300 && gap == nil; i++ {
+		id := fmt.Sprintf("s-%06d", i)
+		if info, found := m.Seeker(id); !found || (street != "" && info.Street != street) {
+			continue
+		}
+		res, err := m.Gaps(id, engine.DefaultMatchLimit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range res.Results {
+			if len(res.Results[j].Classes) > 0 && gap == nil {
+				seeker, gap = id, &res.Results[j]
+			}
+		}
+	}
+	if gap == nil {
+		t.Fatalf("no demo seeker of %q has a gap with a class", street)
+	}
+	type shown struct {
+		Line    string   `json:"line"`
+		Classes []string `json:"classes"`
+		After   []string `json:"after"`
+		Closes  []bool   `json:"closes"`
+	}
+	for _, lang := range []string{"zh-CN", "en"} {
+		b.setLang(lang)
+		b.open("/seekers/" + seeker + "/gaps")
+		got := eval[shown](b, fmt.Sprintf(`(() => {
+			const a = document.querySelector('.match-list a[href="/posts/%s"]');
+			if (!a) return {line: "", classes: [], after: [], closes: []};
+			const card = a.closest("li.card");
+			const items = [...card.querySelectorAll("li.gap-class")];
+			return {line: card.querySelector(".score-line").innerText,
+				classes: items.map(li => li.querySelector("strong").innerText),
+				after: items.map(li => li.querySelector(".score-after").innerText),
+				closes: items.map(li => !!li.querySelector(".yes"))};
+		})()`, gap.ID))
+		today := fmt.Sprintf("Score today, with the skills missing: %.1f out of 100", gap.Score)
+		if lang == "zh-CN" {
+			today = fmt.Sprintf("今天的得分（缺少这些技能）：%.1f / 100", gap.Score)
+		}
+		if got.Line != today {
+			t.Errorf("%s %s gaps, post %s: %q, want %q", lang, seeker, gap.ID, got.Line, today)
+		}
+		if len(got.Classes) != len(gap.Classes) {
+			t.Fatalf("%s %s gaps: %d classes shown for %s, the engine suggests %d", lang, seeker, len(got.Classes), gap.ID, len(gap.Classes))
+		}
+		for i, c := range gap.Classes {
+			after := fmt.Sprintf("after this class: %.1f", c.ScoreAfter)
+			if lang == "zh-CN" {
+				after = fmt.Sprintf("学完本课程后：%.1f 分", c.ScoreAfter)
+			}
+			if got.Classes[i] != c.Title || got.After[i] != after || got.Closes[i] != c.ClosesGap {
+				t.Errorf("%s %s gaps, class %d: %q %q closes %v, want %q %q closes %v", lang, seeker, i,
+					got.Classes[i], got.After[i], got.Closes[i], c.Title, after, c.ClosesGap)
+			}
+		}
+	}
+	b.setLang("zh-CN")
 }

@@ -41,10 +41,12 @@ type postFormData struct {
 	MinWageFrom string
 }
 
-// demandChoice is one of the eleven demands: chosen by the employer, never defaulted.
+// demandChoice is one of the eleven demands: chosen by the employer, never
+// defaulted, and whether it is an essential function of the job.
 type demandChoice struct {
 	Dim, Field string
 	Options    []option // "choose" first, then 0–4
+	Essential  bool
 }
 
 // postSkillChoice is one skill row: the skill, its level, required or nice.
@@ -107,7 +109,8 @@ func (st *site) postForm(c *gin.Context, p *engine.Post, isNew bool, state postF
 		for i := range opts[1:] {
 			opts[i+1].Label = opts[i+1].Value + " – " + opts[i+1].Label
 		}
-		d.Demands = append(d.Demands, demandChoice{Dim: dim, Field: "demands." + dim, Options: opts})
+		d.Demands = append(d.Demands, demandChoice{Dim: dim, Field: "demands." + dim, Options: opts,
+			Essential: slices.Contains(p.EssentialDemands, dim)})
 	}
 	for i := range len(p.Skills) + extraSkillRows {
 		var s engine.PostSkill
@@ -173,13 +176,14 @@ func fillFromOccupation(c *gin.Context, p *engine.Post, state *postFormState) er
 }
 
 // useOccupation fills a post from an occupation, as a start for the employer
-// to check and change: its skills, all eleven demands, its accommodations
+// to check and change: its skills, all eleven demands and which are essential, its accommodations
 // (the accessible toilet stays the site's question), usual hours and night
 // shift, a usual work mode, and a blank title and description. The wage is
 // left to the employer.
 func useOccupation(lang string, p *engine.Post, o *engine.Occupation) {
 	p.Skills = slices.Clone(o.Skills)
 	p.Demands = maps.Clone(o.Demands)
+	p.EssentialDemands = slices.Clone(o.EssentialDemands)
 	p.Accommodations = slices.DeleteFunc(slices.Clone(o.Accommodations), func(n string) bool { return n == needToilet })
 	if len(o.WeeklyHours) > 0 {
 		p.Hours.Weekly = o.WeeklyHours[0]
@@ -225,6 +229,7 @@ func readPostForm(f *form, p *engine.Post) postFormState {
 			f.problems.Add("demands."+dim, "must be chosen")
 		}
 	}
+	p.EssentialDemands = f.list("essentialDemands")
 	p.Skills = []engine.PostSkill{}
 	for i := 0; ; i++ {
 		key := fmt.Sprintf("skills[%d]", i)
@@ -263,9 +268,10 @@ func postFormField(field string) string {
 	switch {
 	case strings.HasPrefix(field, "accommodations["):
 		return "accommodations"
+	case strings.HasPrefix(field, "essentialDemands["):
+		return "essentialDemands"
 	case field == "site.lat" || field == "site.lon":
 		return field
 	}
 	return field
 }
-

@@ -88,8 +88,9 @@ type postSkillRow struct {
 }
 
 type demandRow struct {
-	Dim   string
-	Value int
+	Dim       string
+	Value     int
+	Essential bool
 }
 
 func (st *site) postView(c *gin.Context) error {
@@ -110,7 +111,7 @@ func (st *site) postView(c *gin.Context) error {
 	}
 	for _, dim := range engine.Dimensions {
 		if n := p.Demands[dim]; n > 0 {
-			d.Demands = append(d.Demands, demandRow{Dim: dim, Value: n})
+			d.Demands = append(d.Demands, demandRow{Dim: dim, Value: n, Essential: slices.Contains(p.EssentialDemands, dim)})
 		}
 	}
 	v := st.view(c, "post.title", "Title", p.Title)

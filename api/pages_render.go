@@ -447,6 +447,7 @@ var fieldLabels = map[string]string{
 	"title":                      "post.titleField", "description": "post.description", "workMode": "post.workMode", "monthlyWage": "postForm.wage",
 	"hours.weekly": "postForm.hours", "openings": "post.openings", "closesOn": "post.closesOn", "site.lat": "seekerEdit.lat",
 	"site.lon": "seekerEdit.lon", "accommodations": "post.accommodations", "employerId": "postForm.employer",
+	"essentialDemands": "postForm.essentialLabel", "occupation": "postForm.occupationLabel",
 	"username": "users.username", "role": "users.role", "displayName": "users.displayName", "seekerId": "userForm.seekerId",
 	"password": "userForm.password", "disabled": "userForm.disable",
 	"code": "skills.code", "zh": "skills.zh", "en": "skills.en", "group": "skills.group",
