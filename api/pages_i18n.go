@@ -287,8 +287,6 @@ func (c *catalog) fieldMessage(lang, msg string) (string, bool) {
 // The catalog test checks every member exists in both languages.
 func enumFamilies() map[string][]string {
 	levels := []string{"1", "2", "3", "4"}
-	rules := []string{"1", "2", "3", "4", "5", "6", "7"}
-	classRules := rules[:5] // rules 6 and 7 do not apply to classes (DESIGN §4)
 	return map[string][]string{
 		"street":         engine.StreetCodes,
 		"category":       engine.DisabilityCategories,
@@ -306,8 +304,6 @@ func enumFamilies() map[string][]string {
 		"classStatus":    engine.ClassStatuses,
 		"access":         engine.ClassAccessibility,
 		"role":           engine.Roles,
-		"rule":           rules,
-		"ruleClass":      classRules,
 		"factor":         factorNames,
 		"capacity":       []string{"0", "1", "2", "3", "4"},
 		"demand":         []string{"0", "1", "2", "3", "4"},

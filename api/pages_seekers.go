@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -459,18 +458,23 @@ func (st *site) seekerMatches(c *gin.Context) error {
 	return nil
 }
 
-// ruleCounts lists the excluded counts by rule number; kind is what the rules
-// were applied to (posts for matches and candidates, classes).
+// ruleCounts lists the excluded counts by rule number, each rule named as
+// engine.Rules names it for what it was applied to (posts for matches and
+// candidates, or classes).
 func (st *site) ruleCounts(lang string, kind engine.Kind, e engine.Excluded) []ruleCount {
-	family := "rule"
-	if kind == engine.KindClass {
-		family = "ruleClass"
-	}
 	var out []ruleCount
-	for r, n := range e.ByRule {
-		out = append(out, ruleCount{Rule: r, Label: st.cat.label(lang, family, r), Count: n})
+	for _, r := range engine.Rules {
+		n := e.ByRule[strconv.Itoa(r.Number)]
+		if n == 0 {
+			continue
+		}
+		name := r.Name
+		if kind == engine.KindClass {
+			name = r.ClassName
+		}
+		out = append(out, ruleCount{Rule: strconv.Itoa(r.Number), Count: n,
+			Label: st.cat.T(lang, "excluded.ruleName", "N", r.Number, "Name", pick(lang, name.Zh, name.En))})
 	}
-	slices.SortFunc(out, func(a, b ruleCount) int { return strings.Compare(a.Rule, b.Rule) })
 	return out
 }
 
