@@ -619,6 +619,19 @@ func TestBrowser(t *testing.T) {
 		b.keyboardPass("/seekers/s-000002/matches")
 	})
 
+	// The seekers a tour starts from, each seen by their street's counsellor.
+	t.Run("street-counsellors", func(t *testing.T) {
+		for _, id := range []string{fixtures.DemoWheelchairSeeker} {
+			info, found := demo.matcher.Seeker(id)
+			if !found {
+				t.Fatalf("demo seeker %s missing", id)
+			}
+			b := role(t)
+			b.login("counsellor-" + info.Street)
+			b.check("counsellor-matches-"+id, func() { b.open("/seekers/" + id + "/matches") })
+		}
+	})
+
 	t.Run("provider", func(t *testing.T) {
 		b := role(t)
 		b.login("demo-provider")
