@@ -270,9 +270,14 @@ func TestPostFormOccupation(t *testing.T) {
 			}
 		})
 	}
+	// On an existing post the occupation refills what it knows and keeps the title.
+	_, page := newBrowser(t, "").login("emp1").get("/posts/p-1/edit?occupation=" + occ.Code)
+	if form := formValues(page); form.Get("title") != "数据录入员 Data entry clerk" || form.Get("demands.vision") != fmt.Sprint(occ.Demands["vision"]) || form.Get("rev") == "" {
+		t.Errorf("edit from an occupation: title %q, vision %q, rev %q", form.Get("title"), form.Get("demands.vision"), form.Get("rev"))
+	}
 	// An occupation with essential functions ticks exactly those.
 	agent, _ := engine.LookupOccupation("call-centre-agent")
-	_, page := newBrowser(t, "").login("emp1").get("/posts/new?occupation=call-centre-agent")
+	_, page = newBrowser(t, "").login("emp1").get("/posts/new?occupation=call-centre-agent")
 	if got := formValues(page)["essentialDemands"]; len(agent.EssentialDemands) == 0 || !sameSet(got, agent.EssentialDemands) {
 		t.Errorf("call-centre agent: essential demands ticked %v, want %v", got, agent.EssentialDemands)
 	}
