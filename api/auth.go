@@ -98,7 +98,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		fail(c, engine.Errorf(engine.EUNAUTHORIZED, "log in first: Authorization: Bearer <token>"))
 		return
 	}
-	u, hash, err := s.userForToken(c, token)
+	u, hash, err := s.userForToken(c.Request.Context(), token)
 	if err != nil {
 		fail(c, err)
 		return
@@ -109,10 +109,10 @@ func (s *Server) authenticate(c *gin.Context) {
 }
 
 // userForToken resolves a token to its live session's user.
-func (s *Server) userForToken(c *gin.Context, token string) (*engine.User, string, error) {
+func (s *Server) userForToken(ctx context.Context, token string) (*engine.User, string, error) {
 	hash := s.svc.Store.SessionID(token)
 	expired := engine.Errorf(engine.EUNAUTHORIZED, "the session has expired or was logged out")
-	sess, err := s.session(c.Request.Context(), hash)
+	sess, err := s.session(ctx, hash)
 	if engine.ErrorCode(err) == engine.ENOTFOUND {
 		return nil, "", expired
 	}

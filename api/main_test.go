@@ -14,6 +14,7 @@ import (
 
 	"jobbridge/api"
 	"jobbridge/engine"
+	"jobbridge/engine/lrsindex"
 	"jobbridge/engine/search"
 	"jobbridge/engine/store"
 	"jobbridge/engine/store/embedded"
@@ -27,6 +28,8 @@ type env struct {
 	index   *search.Index
 	svc     *engine.Service
 	matcher *engine.Matcher
+	lrsIx   *lrsindex.Index
+	lrs     *engine.LRS
 	srv     *httptest.Server
 	tokens  map[string]string // username → bearer token
 }
@@ -74,10 +77,17 @@ func startEnv(dir string, fill func(context.Context, *engine.Service) error) (*e
 	if _, err := e.svc.Load(ctx); err != nil {
 		return nil, err
 	}
+	if e.lrsIx, err = lrsindex.Open(filepath.Join(dir, "lrs.db")); err != nil {
+		return nil, err
+	}
+	e.lrs = engine.NewLRS(e.svc, e.store, e.lrsIx)
+	if _, err := e.lrs.Load(ctx); err != nil {
+		return nil, err
+	}
 	if err := fill(ctx, e.svc); err != nil {
 		return nil, err
 	}
-	e.srv = httptest.NewServer(api.New(api.Config{Service: e.svc, Matcher: e.matcher}).Handler())
+	e.srv = httptest.NewServer(api.New(api.Config{Service: e.svc, LRS: e.lrs, Matcher: e.matcher}).Handler())
 	return e, nil
 }
 
@@ -90,6 +100,7 @@ func (e *env) employerStreet(id string) string {
 
 func (e *env) close() {
 	e.srv.Close()
+	e.lrsIx.Close()
 	e.index.Close()
 	e.store.Close(context.Background())
 	e.db.Close()

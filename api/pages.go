@@ -185,7 +185,7 @@ func (st *site) pageSession(c *gin.Context) {
 	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
 	c.Set(langKey, pickLang(c))
 	if token, err := c.Cookie(sessionCookie); err == nil && token != "" {
-		u, hash, err := st.userForToken(c, token)
+		u, hash, err := st.userForToken(c.Request.Context(), token)
 		if err == nil {
 			c.Set(userKey, u)
 			c.Set("jobbridge.tokenHash", hash)

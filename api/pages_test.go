@@ -450,7 +450,7 @@ func xapiProgress(id, seekerID, classID, moduleID string, progress int) []byte {
 		"verb": {"id": "http://adlnet.gov/expapi/verbs/progressed"},
 		"object": {"id": %q},
 		"result": {"extensions": {"https://w3id.org/xapi/cmi5/result/extensions/progress": %d}}}`,
-		id, seekerID, engine.ObjectID(classID, moduleID), progress))
+		id, seekerID, engine.ModuleActivity(classID, moduleID), progress))
 }
 
 // postStatement sends an xAPI statement to the API with a bearer token, as a learning platform does.

@@ -78,7 +78,7 @@ func ifMatch(c *gin.Context, kind engine.Kind, r engine.Record) error {
 			return nil
 		}
 	}
-	return &engine.Error{Code: ePrecondition, Message: fmt.Sprintf("%s %s changed since that version: it is %s now; read it again", kind, r.RecordMeta().ID, now),
+	return &engine.Error{Code: engine.EPRECONDITION, Message: fmt.Sprintf("%s %s changed since that version: it is %s now; read it again", kind, r.RecordMeta().ID, now),
 		Fields: []engine.FieldError{{Field: "If-Match", Message: "names a version that is no longer the stored one (" + now + ")"}}}
 }
 

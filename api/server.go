@@ -8,12 +8,14 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"jobbridge/api/lrs"
 	"jobbridge/engine"
 )
 
 // Server is the HTTP API over one engine.Service.
 type Server struct {
 	svc      *engine.Service
+	lrs      *engine.LRS
 	matcher  *engine.Matcher
 	clock    engine.Clock
 	log      *slog.Logger
@@ -28,6 +30,7 @@ type Server struct {
 // Config wires a Server.
 type Config struct {
 	Service  *engine.Service
+	LRS      *engine.LRS // the LRS at /xapi/; nil serves none
 	Matcher  *engine.Matcher
 	Log      *slog.Logger
 	TokenTTL time.Duration                   // default 12h
@@ -42,7 +45,7 @@ type Config struct {
 
 // New builds the server.
 func New(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, matcher: cfg.Matcher, clock: cfg.Clock, log: cfg.Log,
+	s := &Server{svc: cfg.Service, lrs: cfg.LRS, matcher: cfg.Matcher, clock: cfg.Clock, log: cfg.Log,
 		tokenTTL: cfg.TokenTTL, ready: cfg.Ready, logins: newLoginThrottle(cfg.Login), proxies: cfg.TrustedProxies}
 	if s.clock == nil {
 		s.clock = cfg.Service.Clock
@@ -78,6 +81,13 @@ func (s *Server) Handler() http.Handler {
 	s.mountHealth(r)
 	r.GET("/metrics", s.metrics)
 	s.mountPages(r)
+	if s.lrs != nil {
+		xapiHandler := gin.WrapH(&lrs.Handler{LRS: s.lrs, Log: s.log, Session: func(ctx context.Context, token string) (*engine.User, error) {
+			u, _, err := s.userForToken(ctx, token)
+			return u, err
+		}})
+		r.Any(lrs.Prefix+"/*resource", xapiHandler)
+	}
 
 	v1 := r.Group("/api/v1", noStore)
 	v1.POST("/auth/login", s.login)
@@ -170,6 +180,10 @@ func (s *Server) routes() []route {
 		{"GET", "/me/enrollments", roles(engine.RoleTrainee), s.myEnrollments},
 		{"POST", "/xapi/statements", roles(engine.RoleProvider, engine.RoleTrainee), s.postStatements},
 		{"GET", "/xapi/statements", roles(engine.RoleCounsellor), s.getStatements},
+		{"GET", "/lrs/credentials", admin, s.listCredentials},
+		{"POST", "/lrs/credentials", admin, s.createCredential},
+		{"DELETE", "/lrs/credentials/:key", admin, s.deleteCredential},
+		{"GET", "/lrs/unmatched", admin, s.unmatchedStatements},
 		{"GET", "/inbox", roles(engine.RoleCounsellor), s.inbox},
 		{"GET", "/admin/schedules", admin, s.listSchedules},
 		{"POST", "/admin/schedules/:name/run", admin, s.runSchedule},

@@ -2,8 +2,11 @@ package api
 
 import (
 	"context"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"jobbridge/engine"
+	"jobbridge/engine/xapi"
 )
 
 // enrollmentInput is what POST /enrollments takes.
@@ -150,13 +154,17 @@ func (s *Server) myEnrollments(c *gin.Context) {
 	ok(c, gin.H{"results": out})
 }
 
-// postStatements takes one xAPI statement or an array (DESIGN §6): every one
-// is checked before any is stored, and a repeat of a stored id changes nothing.
-// As xAPI says, the answer is the array of the statements' ids.
+// postStatements is the JSON API's alias of POST /xapi/statements, with the
+// session's user as the sender: one statement or an array, each checked
+// before any is stored, answered with their ids.
 func (s *Server) postStatements(c *gin.Context) {
-	c.Header("X-Experience-API-Version", engine.XAPIVersion)
-	if v := c.GetHeader("X-Experience-API-Version"); !engine.XAPIVersionOK(v) {
-		fail(c, invalid("X-Experience-API-Version", fmt.Sprintf("header must be 1.0.x (this service speaks %s), not %q", engine.XAPIVersion, v)))
+	c.Header("X-Experience-API-Version", xapi.Version)
+	if v := c.GetHeader("X-Experience-API-Version"); !strings.HasPrefix(strings.TrimSpace(v), "1.0") {
+		fail(c, invalid("X-Experience-API-Version", fmt.Sprintf("header must be 1.0.x (this service speaks %s), not %q", xapi.Version, v)))
+		return
+	}
+	if s.lrs == nil {
+		fail(c, engine.Errorf(engine.ENOTFOUND, "this server runs no LRS"))
 		return
 	}
 	body, err := readBody(c)
@@ -164,26 +172,37 @@ func (s *Server) postStatements(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	sts, err := engine.ParseStatements(body, s.clock.Now())
+	v, err := xapi.Decode(body)
+	if err != nil {
+		fail(c, invalid("body", err.Error()))
+		return
+	}
+	in, err := engine.StatementsIn(v)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	u := user(c)
-	res, err := s.svc.RecordStatements(c.Request.Context(), sts, u.ID, func(st *engine.Statement) error {
-		return canReportStatement(u, st)
-	})
+	ids, err := s.lrs.Record(c.Request.Context(), s.lrsClient(c), in)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	ok(c, res.IDs)
+	ok(c, ids)
+}
+
+// lrsClient is the session's user as an LRS client.
+func (s *Server) lrsClient(c *gin.Context) engine.LRSClient {
+	scheme := "http"
+	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return engine.LRSClient{User: user(c), HomePage: scheme + "://" + c.Request.Host + "/"}
 }
 
 // getStatements pages through one enrollment's statements, newest first, in
 // xAPI's StatementResult shape: {statements, more}.
 func (s *Server) getStatements(c *gin.Context) {
-	c.Header("X-Experience-API-Version", engine.XAPIVersion)
+	c.Header("X-Experience-API-Version", xapi.Version)
 	limit, err := limitParam(c, 50, 200)
 	if err != nil {
 		fail(c, err)
@@ -200,20 +219,94 @@ func (s *Server) getStatements(c *gin.Context) {
 	if !found {
 		return
 	}
-	sts, more, err := s.svc.EnrollmentStatements(c.Request.Context(), v.ID, offset, limit)
+	sts, more, err := s.lrs.EnrollmentStatements(c.Request.Context(), v.ID, offset, limit)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	out := make([]any, len(sts))
 	for i, st := range sts {
-		out[i] = st.JSON()
+		out[i] = json.RawMessage(st.Body)
 	}
 	next := ""
 	if more {
 		next = fmt.Sprintf("/api/v1/xapi/statements?enrollment=%s&limit=%d&cursor=%d", v.ID, limit, offset+limit)
 	}
 	ok(c, gin.H{"statements": out, "more": next})
+}
+
+// credentialInput is what POST /lrs/credentials takes.
+type credentialInput struct {
+	Name   string `json:"name"`
+	UserID string `json:"userId"`
+}
+
+// createCredential issues an LRS key and secret; the secret is in this answer only.
+func (s *Server) createCredential(c *gin.Context) {
+	var in credentialInput
+	if err := decode(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	cred, secret, err := s.lrs.IssueCredential(c.Request.Context(), user(c), in.Name, in.UserID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	created(c, gin.H{"key": cred.Key, "secret": secret, "name": cred.Name, "userId": cred.UserID, "createdAt": cred.CreatedAt})
+}
+
+func (s *Server) listCredentials(c *gin.Context) {
+	ok(c, gin.H{"results": s.lrs.Credentials()})
+}
+
+func (s *Server) deleteCredential(c *gin.Context) {
+	if err := s.lrs.RevokeCredential(c.Request.Context(), c.Param("key")); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// unmatchedStatement is a statement that maps to no enrollment, and why.
+type unmatchedStatement struct {
+	ID         string          `json:"id"`
+	Stored     time.Time       `json:"stored"`
+	Owner      string          `json:"owner"`
+	Credential string          `json:"credential,omitempty"`
+	Reason     string          `json:"reason"`
+	Statement  json.RawMessage `json:"statement"`
+}
+
+// unmatchedStatements lists the statements that map to no enrollment, newest first.
+func (s *Server) unmatchedStatements(c *gin.Context) {
+	limit, err := limitParam(c, 50, 200)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var after []byte
+	if cur := c.Query("cursor"); cur != "" {
+		if after, err = hex.DecodeString(cur); err != nil || len(after) != 16 {
+			fail(c, invalid("cursor", "is not a cursor this server issued"))
+			return
+		}
+	}
+	sts, next, err := s.lrs.Unmatched(c.Request.Context(), s.lrsClient(c), after, limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]unmatchedStatement, len(sts))
+	for i, st := range sts {
+		out[i] = unmatchedStatement{ID: st.ID, Stored: st.Stored, Owner: st.Owner, Credential: st.Credential, Reason: st.Match.Unmatched,
+			Statement: json.RawMessage(st.Body)}
+	}
+	res := gin.H{"results": out}
+	if next != nil {
+		res["nextCursor"] = hex.EncodeToString(next)
+	}
+	ok(c, res)
 }
 
 // inbox answers a counsellor's inbox (an admin's: anyone's, ?counsellorId=), newest first.

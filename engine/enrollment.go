@@ -3,7 +3,10 @@ package engine
 import (
 	"math"
 	"slices"
+	"strings"
 	"time"
+
+	"jobbridge/engine/xapi"
 )
 
 // Enrollment statuses (DESIGN §3). Passed, failed and withdrawn are final.
@@ -31,13 +34,66 @@ const InactiveAfter = 14 * 24 * time.Hour
 // other's progress. Status is changed by the training-outcomes job only.
 type Enrollment struct {
 	Meta       `bson:",inline"`
-	SeekerID   string          `json:"seekerId" bson:"seekerId"`
-	ClassID    string          `json:"classId" bson:"classId"`
-	Status     string          `json:"status" bson:"status"`
-	StatusAt   time.Time       `json:"statusAt" bson:"statusAt"`
-	OutcomeAt  *time.Time      `json:"outcomeAt,omitempty" bson:"outcomeAt,omitempty"`
-	EnrolledBy string          `json:"enrolledBy,omitempty" bson:"enrolledBy,omitempty"`
-	Log        []ProgressEvent `json:"log" bson:"-"` // stored by the store in a compact form
+	SeekerID   string     `json:"seekerId" bson:"seekerId"`
+	ClassID    string     `json:"classId" bson:"classId"`
+	Status     string     `json:"status" bson:"status"`
+	StatusAt   time.Time  `json:"statusAt" bson:"statusAt"`
+	OutcomeAt  *time.Time `json:"outcomeAt,omitempty" bson:"outcomeAt,omitempty"`
+	EnrolledBy string     `json:"enrolledBy,omitempty" bson:"enrolledBy,omitempty"`
+	// Learner is the seeker's identity on the provider's LMS, when statements
+	// name them by it rather than by account.name = the seeker id.
+	Learner *Learner        `json:"learner,omitempty" bson:"learner,omitempty"`
+	Log     []ProgressEvent `json:"log" bson:"-"` // stored by the store in a compact form
+}
+
+// Learner is an xAPI inverse functional identifier (DESIGN §3): one of an
+// mbox, its SHA-1, an OpenID or an account on a system.
+type Learner struct {
+	Mbox        string          `json:"mbox,omitempty" bson:"mbox,omitempty"`
+	MboxSHA1Sum string          `json:"mbox_sha1sum,omitempty" bson:"mbox_sha1sum,omitempty"`
+	OpenID      string          `json:"openid,omitempty" bson:"openid,omitempty"`
+	Account     *LearnerAccount `json:"account,omitempty" bson:"account,omitempty"`
+}
+
+// LearnerAccount is an account on an LMS.
+type LearnerAccount struct {
+	HomePage string `json:"homePage" bson:"homePage"`
+	Name     string `json:"name" bson:"name"`
+}
+
+// Agent is the learner as an xAPI Agent object.
+func (l *Learner) Agent() map[string]any {
+	m := map[string]any{"objectType": "Agent"}
+	switch {
+	case l.Mbox != "":
+		m["mbox"] = l.Mbox
+	case l.MboxSHA1Sum != "":
+		m["mbox_sha1sum"] = l.MboxSHA1Sum
+	case l.OpenID != "":
+		m["openid"] = l.OpenID
+	case l.Account != nil:
+		m["account"] = map[string]any{"homePage": l.Account.HomePage, "name": l.Account.Name}
+	}
+	return m
+}
+
+// Validate checks that the learner is exactly one valid IFI.
+func (l *Learner) Validate() error {
+	var p Problems
+	n := 0
+	for _, set := range []bool{l.Mbox != "", l.MboxSHA1Sum != "", l.OpenID != "", l.Account != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		p.Add("learner", "must be exactly one of mbox, mbox_sha1sum, openid, account")
+		return p.Err()
+	}
+	for _, pr := range xapi.CheckAgent(l.Agent()) {
+		p.Add(strings.TrimSuffix("learner."+pr.Field, "."), "%s", pr.Message)
+	}
+	return p.Err()
 }
 
 // ProgressEvent is what one xAPI statement says about one module, kept in the
@@ -51,6 +107,8 @@ type ProgressEvent struct {
 	Success   *bool     `json:"success,omitempty"`
 	Score     *float64  `json:"score,omitempty"`
 	At        time.Time `json:"at"`
+	// Voids names the statement whose effect this (voiding) event withdraws.
+	Voids string `json:"voids,omitempty"`
 }
 
 // ModuleProgress is a trainee's state in one module: the highest progress
@@ -83,6 +141,11 @@ type Progress struct {
 func Fold(log []ProgressEvent, c *Class) Progress {
 	p := Progress{Modules: make(map[string]ModuleProgress, len(c.Modules))}
 	seen := make(map[string]bool, len(log))
+	for _, ev := range log {
+		if ev.Voids != "" {
+			seen[ev.Voids], seen[ev.Statement] = true, true // a voided statement counts as never sent
+		}
+	}
 	for _, ev := range log {
 		if !seen[ev.Statement] {
 			seen[ev.Statement] = true
@@ -234,6 +297,7 @@ type EnrollmentView struct {
 	StatusAt   time.Time  `json:"statusAt"`
 	OutcomeAt  *time.Time `json:"outcomeAt,omitempty"`
 	EnrolledBy string     `json:"enrolledBy,omitempty"`
+	Learner    *Learner   `json:"learner,omitempty"`
 	Progress
 }
 
@@ -241,5 +305,5 @@ type EnrollmentView struct {
 func (e *Enrollment) View(c *Class) *EnrollmentView {
 	p := Fold(e.Log, c)
 	return &EnrollmentView{Meta: e.Meta, SeekerID: e.SeekerID, ClassID: e.ClassID, ClassTitle: c.Title,
-		Status: e.Status, StatusAt: e.StatusAt, OutcomeAt: e.OutcomeAt, EnrolledBy: e.EnrolledBy, Progress: p}
+		Status: e.Status, StatusAt: e.StatusAt, OutcomeAt: e.OutcomeAt, EnrolledBy: e.EnrolledBy, Learner: e.Learner, Progress: p}
 }

@@ -191,6 +191,9 @@ func (s *Service) remember(kind Kind, r Record) {
 		s.users[v.ID] = v
 	}
 	s.mu.Unlock()
+	if c, ok := r.(*Class); ok {
+		s.training.putClass(c)
+	}
 	// Followers get skills too: the Matcher names skill codes in its explanations
 	// ("uses 2 of your strengths: CAD drafting, data entry") from them.
 	if slices.Contains(IndexedKinds, kind) || kind == KindSkill {

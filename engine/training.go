@@ -10,10 +10,12 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"jobbridge/engine/xapi"
 )
 
 // TrainingStore is the part of the store that tracks training: seat claims,
-// enrollments' progress logs, xAPI statements, the counsellors' inbox and the
+// enrollments' progress logs, the counsellors' inbox and the
 // match sets the inbox compares against. Every method works by _id only, or
 // is a one-pass scan for start-up and jobs.
 type TrainingStore interface {
@@ -33,11 +35,6 @@ type TrainingStore interface {
 	// outcomeAt for a final status), each with a new rev, in one bulk write;
 	// their logs are untouched. It returns the revs by enrollment id.
 	SetEnrollmentStatuses(ctx context.Context, changes []StatusChange) (map[string]int64, error)
-	// PutStatements stores statements and returns the ids that were stored
-	// already; those are left as they were.
-	PutStatements(ctx context.Context, sts []*Statement) (map[string]bool, error)
-	// GetStatement loads a statement; ENOTFOUND when absent.
-	GetStatement(ctx context.Context, id string) (*Statement, error)
 	// PutInbox stores an inbox item with the next rev; false when its id is stored already.
 	PutInbox(ctx context.Context, item *InboxItem) (bool, error)
 	// EachInbox calls fn for every inbox item with rev > since, in rev order.
@@ -59,6 +56,13 @@ type training struct {
 	byID   map[string]*EnrollmentView
 	byPair map[[2]string]string // seeker, class → enrollment id
 	inbox  map[string]*InboxItem
+	// For mapping statements (lrs_progress.go): learner IFI → enrollment ids;
+	// activity id → modules and classes (courses); a class's activities and course.
+	byLearner     map[string][]string
+	modules       map[string][]moduleRef
+	courses       map[string][]string
+	classActivity map[string][]string
+	courseOf      map[string]string
 
 	locks [64]sync.Mutex // by seeker and class: one enrollment at a time per pair
 	// settle orders the training-outcomes job's writes and withdrawals in
@@ -72,8 +76,20 @@ func (t *training) putEnrollment(v *EnrollmentView) {
 	if t.byID == nil {
 		t.byID, t.byPair = map[string]*EnrollmentView{}, map[[2]string]string{}
 	}
-	if old, ok := t.byID[v.ID]; ok && old.Rev > v.Rev {
+	old, had := t.byID[v.ID]
+	if had && old.Rev > v.Rev {
 		return // a later write already applied
+	}
+	if had && old.Learner != nil {
+		k := xapi.AgentKey(old.Learner.Agent())
+		t.byLearner[k] = slices.DeleteFunc(t.byLearner[k], func(id string) bool { return id == v.ID })
+	}
+	if v.Learner != nil {
+		if t.byLearner == nil {
+			t.byLearner = map[string][]string{}
+		}
+		k := xapi.AgentKey(v.Learner.Agent())
+		t.byLearner[k] = append(t.byLearner[k], v.ID)
 	}
 	t.byID[v.ID] = v
 	t.byPair[[2]string{v.SeekerID, v.ClassID}] = v.ID
@@ -367,168 +383,6 @@ func (s *Service) SeekerEnrollments(ctx context.Context, seekerID string) ([]*En
 		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
-}
-
-// StatementsResult is what RecordStatements did: the ids of the statements
-// in the order sent, how many were new and how many were repeats.
-type StatementsResult struct {
-	IDs      []string
-	Stored   int
-	Repeated int
-}
-
-// RecordStatements checks parsed statements against the store (class,
-// module, the actor's enrollment), lets allow refuse any of them (the
-// caller's policy, asked once the class is known), and then records the new
-// ones: the statements stored, then each enrollment's events appended in one
-// atomic update. A statement whose id is stored already is a repeat and
-// changes nothing. When any statement is refused, nothing is written.
-func (s *Service) RecordStatements(ctx context.Context, sts []*Statement, by string, allow func(*Statement) error) (*StatementsResult, error) {
-	var p Problems
-	cc := &classCache{st: s.Store}
-	multi := len(sts) > 1
-	field := func(i int, f string) string {
-		if multi {
-			return fmt.Sprintf("[%d].%s", i, f)
-		}
-		return f
-	}
-	for i, st := range sts {
-		c, err := cc.get(ctx, st.ClassID)
-		if ErrorCode(err) == ENOTFOUND {
-			p.Add(field(i, "object.id"), "no class %s", st.ClassID)
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := allow(st); err != nil {
-			return nil, err
-		}
-		if !slices.ContainsFunc(c.Modules, func(m Module) bool { return m.ID == st.ModuleID }) {
-			p.Add(field(i, "object.id"), "class %s has no module %s", st.ClassID, st.ModuleID)
-			continue
-		}
-		v, ok := s.training.enrollmentOf(st.SeekerID, st.ClassID)
-		if !ok || v.Status == EnrollmentWithdrawn {
-			p.Add(field(i, "actor.account.name"), "seeker %s is not enrolled in class %s", st.SeekerID, st.ClassID)
-			continue
-		}
-		st.EnrollmentID, st.Authority = v.ID, by
-	}
-	first := map[string]int{}
-	for i, st := range sts {
-		if j, dup := first[st.ID]; dup && sts[j].Raw != st.Raw {
-			p.Add(field(i, "id"), "repeats statement [%d]'s id with different content", j)
-		} else if !dup {
-			first[st.ID] = i
-		}
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
-
-	res := &StatementsResult{IDs: make([]string, len(sts))}
-	var fresh []*Statement
-	for i, st := range sts {
-		res.IDs[i] = st.ID
-		if first[st.ID] == i {
-			fresh = append(fresh, st)
-		} else {
-			res.Repeated++
-		}
-	}
-	// Statements first, then their events: the statements' unique ids tell
-	// the repeats in the same round trip. A repeat whose event is missing
-	// from its enrollment's log (a crash came between the two writes, or the
-	// same statement is being sent at this moment) gets it appended now;
-	// Fold counts a statement once however often it is in the log.
-	repeats, err := s.Store.PutStatements(ctx, fresh)
-	if err != nil {
-		return nil, err
-	}
-	events := map[string][]ProgressEvent{}
-	logged := map[string]map[string]bool{} // enrollment → statement ids in its log, loaded for repeats only
-	for _, st := range fresh {
-		if repeats[st.ID] {
-			stored, err := s.Store.GetStatement(ctx, st.ID)
-			if err != nil {
-				return nil, err
-			}
-			if stored.EnrollmentID != st.EnrollmentID || stored.Raw != st.Raw {
-				res.Repeated++ // another statement under this id: the stored one stands
-				continue
-			}
-			ids, ok := logged[st.EnrollmentID]
-			if !ok {
-				var e Enrollment
-				if err := s.Store.Get(ctx, KindEnrollment, st.EnrollmentID, &e); err != nil {
-					return nil, err
-				}
-				ids = make(map[string]bool, len(e.Log))
-				for _, ev := range e.Log {
-					ids[ev.Statement] = true
-				}
-				logged[st.EnrollmentID] = ids
-			}
-			if ids[st.ID] {
-				res.Repeated++
-				continue
-			}
-		}
-		res.Stored++
-		events[st.EnrollmentID] = append(events[st.EnrollmentID], st.Event())
-	}
-	revs, err := s.Store.AppendProgress(ctx, events)
-	if err != nil {
-		return nil, err
-	}
-	now := s.Clock.Now().UTC().Truncate(time.Millisecond)
-	for id, evs := range events {
-		if v, ok := s.training.byIDCopy(id); ok {
-			c, err := cc.get(ctx, v.ClassID)
-			if err != nil {
-				return nil, err
-			}
-			v.Progress = v.Progress.Add(evs, c)
-			v.Rev, v.UpdatedAt = revs[id], now
-			s.training.putEnrollment(v)
-		}
-	}
-	return res, nil
-}
-
-// EnrollmentStatements pages through an enrollment's statements, newest
-// first: offset statements skipped, at most limit returned, and whether more remain.
-func (s *Service) EnrollmentStatements(ctx context.Context, enrollmentID string, offset, limit int) ([]*Statement, bool, error) {
-	var e Enrollment
-	if err := s.Store.Get(ctx, KindEnrollment, enrollmentID, &e); err != nil {
-		return nil, false, err
-	}
-	seen := map[string]bool{}
-	var ids []string
-	for i := len(e.Log) - 1; i >= 0; i-- {
-		if id := e.Log[i].Statement; !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	if offset >= len(ids) {
-		return []*Statement{}, false, nil
-	}
-	end := min(offset+limit, len(ids))
-	out := make([]*Statement, 0, end-offset)
-	for _, id := range ids[offset:end] {
-		st, err := s.Store.GetStatement(ctx, id)
-		if ErrorCode(err) == ENOTFOUND {
-			continue // appended, not yet stored: a crash in between; the sender's retry stores it
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, st)
-	}
-	return out, end < len(ids), nil
 }
 
 // StatusChange is a new status for an enrollment, from at.

@@ -220,7 +220,17 @@ type Module struct {
 	ID       string `json:"id" bson:"id"`
 	Title    string `json:"title" bson:"title"`
 	Required bool   `json:"required" bson:"required"`
+	// ActivityID is the xAPI activity whose statements report this module
+	// (any IRI); empty means urn:jobbridge:class:{classId}:module:{moduleId}.
+	ActivityID string `json:"activityId,omitempty" bson:"activityId,omitempty"`
+	// LaunchURL, MoveOn and MasteryScore are a cmi5 AU's (DESIGN §6).
+	LaunchURL    string   `json:"launchUrl,omitempty" bson:"launchUrl,omitempty"`
+	MoveOn       string   `json:"moveOn,omitempty" bson:"moveOn,omitempty"`
+	MasteryScore *float64 `json:"masteryScore,omitempty" bson:"masteryScore,omitempty"`
 }
+
+// MoveOn values of a cmi5 AU.
+var MoveOnValues = []string{"Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed", "NotApplicable"}
 
 // Completion is what a trainee must reach to complete (progress) and pass (score) a class.
 type Completion struct {
@@ -244,8 +254,11 @@ type Class struct {
 	Starts        string         `json:"starts" bson:"starts"`
 	Ends          string         `json:"ends" bson:"ends"`
 	Modules       []Module       `json:"modules" bson:"modules"`
-	Completion    Completion     `json:"completion" bson:"completion"`
-	Status        string         `json:"status" bson:"status"`
+	// ActivityID is the course's xAPI activity (optional), which statements
+	// name in context.contextActivities parent or grouping.
+	ActivityID string     `json:"activityId,omitempty" bson:"activityId,omitempty"`
+	Completion Completion `json:"completion" bson:"completion"`
+	Status     string     `json:"status" bson:"status"`
 }
 
 // User is a person who logs in; the role decides what they may see and do.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"jobbridge/engine/xapi"
 )
 
 var (
@@ -333,7 +335,7 @@ func (c *Class) Validate(exists SkillExists) error {
 	if c.Starts != "" && c.Ends != "" && c.Ends < c.Starts {
 		p.Add("ends", "must not be before starts")
 	}
-	ids := map[string]bool{}
+	ids, activities := map[string]bool{}, map[string]bool{}
 	for i, m := range c.Modules {
 		f := fmt.Sprintf("modules[%d]", i)
 		if !ValidID(m.ID) {
@@ -344,6 +346,25 @@ func (c *Class) Validate(exists SkillExists) error {
 		}
 		ids[m.ID] = true
 		checkText(&p, f+".title", m.Title, true, 200)
+		activity := m.Activity(c.ID)
+		if m.ActivityID != "" && !xapi.IsIRI(m.ActivityID) {
+			p.Add(f+".activityId", "must be an absolute IRI")
+		} else if activities[activity] {
+			p.Add(f+".activityId", "is another module's activity too")
+		}
+		activities[activity] = true
+		if m.LaunchURL != "" {
+			checkText(&p, f+".launchUrl", m.LaunchURL, false, 2000)
+		}
+		if m.MoveOn != "" {
+			checkEnum(&p, f+".moveOn", m.MoveOn, MoveOnValues)
+		}
+		if m.MasteryScore != nil && (*m.MasteryScore < 0 || *m.MasteryScore > 1) {
+			p.Add(f+".masteryScore", "must be between 0 and 1")
+		}
+	}
+	if c.ActivityID != "" && !xapi.IsIRI(c.ActivityID) {
+		p.Add("activityId", "must be an absolute IRI")
 	}
 	checkRange(&p, "completion.minProgress", c.Completion.MinProgress, 0, 100)
 	if c.Completion.PassScore < 0 || c.Completion.PassScore > 1 {

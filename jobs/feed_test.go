@@ -108,6 +108,9 @@ func TestPollAcrossProcesses(t *testing.T) {
 	// B writes, A writes without polling, A restarts: the index gets B's seeker.
 	b.MustCreate(t, engine.KindSeeker, remoteSeeker("s-b2", 2, "u-c1"))
 	a.MustCreate(t, engine.KindSkill, &engine.Skill{Code: "a-skill-2", Zh: "丙", En: "C", Group: "t"})
+	if err := a.lrsIx.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if err := a.index.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jobbridge/engine"
+	"jobbridge/engine/lrsindex"
 	"jobbridge/engine/search"
 )
 
@@ -34,7 +35,16 @@ func openStack(tb testing.TB, uri string, clock *simClock, dir string, shared bo
 	if _, err := svc.Load(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
-	return &stack{store: st, svc: svc, matcher: m, clock: clock, index: ix}
+	lix, err := lrsindex.Open(filepath.Join(filepath.Dir(dir), "lrs.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { lix.Close() })
+	l := engine.NewLRS(svc, st, lix)
+	if _, err := l.Load(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return &stack{store: st, svc: svc, matcher: m, clock: clock, index: ix, lrs: l, lrsIx: lix}
 }
 
 // standardJob picks one job of Standard by name, as the scheduler registers it.

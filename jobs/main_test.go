@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"jobbridge/engine"
+	"jobbridge/engine/lrsindex"
 	"jobbridge/engine/search"
 	"jobbridge/engine/store"
 	"jobbridge/engine/store/embedded"
+	"jobbridge/engine/xapi"
 )
 
 // testDB is the embedded FerretDB the tests share; each test opens a database of its own.
@@ -100,6 +102,8 @@ type stack struct {
 	matcher *engine.Matcher
 	clock   *simClock
 	index   *search.Index
+	lrs     *engine.LRS
+	lrsIx   *lrsindex.Index
 }
 
 // MustStack starts a stack on a fresh database at time t.
@@ -182,19 +186,25 @@ func statement(seeker, class, module, verb string, progress int, scaled float64,
 		result = fmt.Sprintf(`,"result":{"score":{"scaled":%v}}`, scaled)
 	}
 	return fmt.Sprintf(`{"actor":{"account":{"homePage":"https://provider.example","name":%q}},"verb":{"id":%q},"object":{"id":%q}%s,"timestamp":%q}`,
-		seeker, engine.VerbPrefix+verb, engine.ObjectID(class, module), result, at.Format(time.RFC3339))
+		seeker, engine.VerbPrefix+verb, engine.ModuleActivity(class, module), result, at.Format(time.RFC3339))
 }
 
-// record parses and records statements as the provider would post them.
-func (s *stack) record(tb testing.TB, body string) *engine.StatementsResult {
+// record records statements as the provider would post them to the LRS
+// and answers their ids.
+func (s *stack) record(tb testing.TB, body string) []string {
 	tb.Helper()
-	sts, err := engine.ParseStatements([]byte(body), s.clock.Now())
+	v, err := xapi.Decode([]byte(body))
 	if err != nil {
 		tb.Fatalf("parse: %v\n%s", err, body)
 	}
-	res, err := s.svc.RecordStatements(context.Background(), sts, "u-provider", func(*engine.Statement) error { return nil })
+	in, err := engine.StatementsIn(v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	provider := &engine.User{Meta: engine.Meta{ID: "u-provider"}, Username: "provider", Role: engine.RoleAdmin}
+	ids, err := s.lrs.Record(context.Background(), engine.LRSClient{User: provider, HomePage: "https://jobbridge.test/"}, in)
 	if err != nil {
 		tb.Fatalf("record: %v", err)
 	}
-	return res
+	return ids
 }

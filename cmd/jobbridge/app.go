@@ -13,6 +13,7 @@ import (
 
 	"jobbridge/api"
 	"jobbridge/engine"
+	"jobbridge/engine/lrsindex"
 	"jobbridge/engine/search"
 	"jobbridge/engine/store"
 	"jobbridge/engine/store/embedded"
@@ -27,6 +28,8 @@ type app struct {
 	index   *search.Index
 	svc     *engine.Service
 	matcher *engine.Matcher
+	lrsIx   *lrsindex.Index
+	lrs     *engine.LRS
 	closers []func(context.Context) error
 }
 
@@ -74,9 +77,15 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (a *app, err error)
 		return a, fmt.Errorf("index: %w", err)
 	}
 	a.closers = append(a.closers, func(context.Context) error { return a.index.Close() })
+	a.lrsIx, err = lrsindex.Open(filepath.Join(cfg.DataDir, "lrs.db"))
+	if err != nil {
+		return a, fmt.Errorf("statement index: %w", err)
+	}
+	a.closers = append(a.closers, func(context.Context) error { return a.lrsIx.Close() })
 	a.matcher = engine.NewMatcher(engine.SystemClock{})
 	a.svc = engine.NewService(a.store, a.index, engine.SystemClock{}, a.matcher)
 	a.svc.Shared = a.db == nil // an external MongoDB: other processes may write to it
+	a.lrs = engine.NewLRS(a.svc, a.store, a.lrsIx)
 	if cfg.QuotaPolicy != "" {
 		if a.svc.QuotaPolicies, err = loadQuotaPolicies(cfg.QuotaPolicy); err != nil {
 			return a, err
@@ -105,8 +114,12 @@ func (a *app) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	lst, err := a.lrs.Load(ctx)
+	if err != nil {
+		return err
+	}
 	a.log.Info("loaded", "records", st.Records, "indexLastRev", st.IndexLastRev, "indexApplied", st.IndexApplied,
-		"ms", time.Since(start).Milliseconds())
+		"lrsCaughtUp", lst.Statements+lst.Documents, "ms", time.Since(start).Milliseconds())
 	return nil
 }
 

@@ -65,7 +65,7 @@ func TestJobsDemo(t *testing.T) {
 
 	st := func(module, verb, result string) string {
 		return fmt.Sprintf(`{"actor":{"account":{"homePage":"https://lms.example","name":%q}},"verb":{"id":%q},"object":{"id":%q},"result":%s}`,
-			fixtures.DemoTraineeSeeker, engine.VerbPrefix+verb, engine.ObjectID(fixtures.DemoRemoteClass, module), result)
+			fixtures.DemoTraineeSeeker, engine.VerbPrefix+verb, engine.ModuleActivity(fixtures.DemoRemoteClass, module), result)
 	}
 	var progressed []string
 	for _, m := range []string{"m01", "m02", "m03", "m04", "m05", "m06"} {

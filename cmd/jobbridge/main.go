@@ -202,7 +202,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, lock *dataLock) er
 	defer a.close(context.Background())
 
 	var ready atomic.Bool
-	web := api.New(api.Config{Service: a.svc, Matcher: a.matcher, Log: log, TrustedProxies: cfg.proxies(), Ready: func(context.Context) error {
+	web := api.New(api.Config{Service: a.svc, LRS: a.lrs, Matcher: a.matcher, Log: log, TrustedProxies: cfg.proxies(), Ready: func(context.Context) error {
 		if !ready.Load() {
 			return errors.New("loading")
 		}
@@ -308,6 +308,11 @@ func (a *app) poll(ctx context.Context, every time.Duration) {
 				a.log.Warn("poll", "err", err)
 			} else if n > 0 {
 				a.log.Debug("poll", "applied", n)
+			}
+			if n, err := a.lrs.Poll(ctx); err != nil {
+				a.log.Warn("poll lrs", "err", err)
+			} else if n > 0 {
+				a.log.Debug("poll lrs", "applied", n)
 			}
 		}
 	}

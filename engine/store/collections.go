@@ -12,7 +12,8 @@ import (
 // them exist from the first start (the embedded database indexes their ids
 // once they exist; see embedded.DB.IndexIDs).
 func (s *Store) ensureCollections(ctx context.Context) error {
-	names := []string{collSessions, collAudit, collCounters, collStatements, collInbox, collMatchSets, collJobs, collJobRuns}
+	names := []string{collSessions, collAudit, collCounters, collInbox, collMatchSets, collJobs, collJobRuns,
+		collXStatements, collXAttachments, collXActivities, collXDocuments, collCredentials}
 	for _, c := range collections {
 		names = append(names, c)
 	}

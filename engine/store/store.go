@@ -27,11 +27,10 @@ const (
 	collAudit    = "audit"
 	collCounters = "counters"
 	// Training and scheduling (training.go, jobs.go).
-	collStatements = "statements"
-	collInbox      = "inbox"
-	collMatchSets  = "matchsets"
-	collJobs       = "jobs"
-	collJobRuns    = "jobruns"
+	collInbox     = "inbox"
+	collMatchSets = "matchsets"
+	collJobs      = "jobs"
+	collJobRuns   = "jobruns"
 )
 
 // collections maps each record kind to its collection.
@@ -144,6 +143,9 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		indexes[coll] = models
 	}
 	for coll, models := range placementIndexes(byRev) {
+		indexes[coll] = models
+	}
+	for coll, models := range lrsIndexes(byRev) {
 		indexes[coll] = models
 	}
 	indexes[collSessions] = []mongo.IndexModel{{Keys: bson.D{{Key: "userId", Value: 1}}}}

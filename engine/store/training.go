@@ -26,7 +26,8 @@ import (
 var conditional sync.Mutex
 
 // enrollmentDoc is an enrollment as stored: its log as one string per event
-// ("statement|module|verb|progress|completed|success|score|unix ms"). FerretDB
+// ("statement|module|verb|progress|completed|success|score|unix ms", and
+// "|voided statement" for a voiding statement's event). FerretDB
 // decodes and rewrites the whole document on every $push, and strings cost
 // it a fraction of what subdocuments do, so appends stay cheap as logs grow.
 type enrollmentDoc struct {
@@ -83,15 +84,22 @@ func encodeEvent(ev engine.ProgressEvent) string {
 	}
 	b.WriteByte('|')
 	b.WriteString(strconv.FormatInt(ev.At.UnixMilli(), 10))
+	if ev.Voids != "" {
+		b.WriteByte('|')
+		b.WriteString(ev.Voids)
+	}
 	return b.String()
 }
 
 func decodeEvent(line string) (engine.ProgressEvent, error) {
 	f := strings.Split(line, "|")
-	if len(f) != 8 {
+	if len(f) != 8 && len(f) != 9 {
 		return engine.ProgressEvent{}, fmt.Errorf("malformed progress event %q", line)
 	}
 	ev := engine.ProgressEvent{Statement: f[0], Module: f[1], Verb: f[2], Completed: f[4] == "1"}
+	if len(f) == 9 {
+		ev.Voids = f[8]
+	}
 	if f[3] != "" {
 		p, err := strconv.Atoi(f[3])
 		if err != nil {
@@ -331,49 +339,6 @@ func (s *Store) SetEnrollmentStatuses(ctx context.Context, changes []engine.Stat
 		return nil, engine.Errorf(engine.ENOTFOUND, "set enrollment statuses: %d of %d enrollments not found", len(changes)-matched, len(changes))
 	}
 	return revs, nil
-}
-
-// PutStatements inserts statements in one unordered batch and returns the
-// ids that were stored already (a repeat, or the same statement sent twice
-// at once): the unique _id finds them, in the same round trip.
-func (s *Store) PutStatements(ctx context.Context, sts []*engine.Statement) (map[string]bool, error) {
-	repeats := map[string]bool{}
-	if len(sts) == 0 {
-		return repeats, nil
-	}
-	docs := make([]any, len(sts))
-	for i, st := range sts {
-		st.Timestamp, st.Stored = dbTime(st.Timestamp), dbTime(st.Stored)
-		docs[i] = st
-	}
-	_, err := s.db.Collection(collStatements).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	var bulk mongo.BulkWriteException
-	if errors.As(err, &bulk) && bulk.WriteConcernError == nil {
-		for _, we := range bulk.WriteErrors {
-			if !mongo.IsDuplicateKeyError(we) && !isDuplicate(we) || we.Index < 0 || we.Index >= len(sts) {
-				return nil, fmt.Errorf("store statements: %w", err)
-			}
-			repeats[sts[we.Index].ID] = true
-		}
-		return repeats, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store statements: %w", err)
-	}
-	return repeats, nil
-}
-
-// GetStatement loads one statement.
-func (s *Store) GetStatement(ctx context.Context, id string) (*engine.Statement, error) {
-	var st engine.Statement
-	err := s.db.Collection(collStatements).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&st)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, engine.Errorf(engine.ENOTFOUND, "statement %s not found", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get statement %s: %w", id, err)
-	}
-	return &st, nil
 }
 
 // PutInbox inserts an inbox item with the next rev.

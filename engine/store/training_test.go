@@ -140,25 +140,32 @@ func TestStatementsAndInbox(t *testing.T) {
 	t.Parallel()
 	s := MustOpen(t)
 	ctx := context.Background()
-	p := 40
+	now := time.Now()
 	sts := []*engine.Statement{
-		{ID: "a", SeekerID: "s1", ClassID: "c1", ModuleID: "m1", Verb: "progressed", Progress: &p, Raw: `{"x":1}`, Timestamp: time.Now(), Stored: time.Now()},
-		{ID: "b", SeekerID: "s1", ClassID: "c1", ModuleID: "m1", Verb: "completed", Raw: `{"x":2}`, Timestamp: time.Now(), Stored: time.Now()},
+		{ID: "a", Body: `{"x":1}`, Stored: now, Owner: "u1", Match: engine.Match{EnrollmentID: "en-1", ModuleID: "m1"}},
+		{ID: "b", Body: `{"x":2}`, Stored: now, Owner: "u1", Match: engine.Match{Unmatched: "no module"}},
 	}
-	if repeats, err := s.PutStatements(ctx, sts); err != nil || len(repeats) != 0 {
+	if repeats, err := s.InsertStatements(ctx, sts); err != nil || len(repeats) != 0 {
 		t.Fatal(repeats, err)
 	}
-	c := &engine.Statement{ID: "c", Raw: `{"x":3}`, Timestamp: time.Now(), Stored: time.Now()}
-	repeats, err := s.PutStatements(ctx, []*engine.Statement{sts[1], c, sts[0]})
+	if sts[1].Rev != sts[0].Rev+1 {
+		t.Fatalf("revs %d %d: one counter update gives consecutive revs", sts[0].Rev, sts[1].Rev)
+	}
+	c := &engine.Statement{ID: "c", Body: `{"x":3}`, Stored: now}
+	repeats, err := s.InsertStatements(ctx, []*engine.Statement{{ID: "b", Body: `{"x":9}`, Stored: now}, c, {ID: "a", Stored: now}})
 	if err != nil || len(repeats) != 2 || !repeats["a"] || !repeats["b"] {
 		t.Fatalf("repeats %v %v", repeats, err)
 	}
-	if got, err := s.GetStatement(ctx, "c"); err != nil || got.Raw != `{"x":3}` {
-		t.Fatalf("the new one among repeats: %+v %v", got, err)
-	}
-	got, err := s.GetStatement(ctx, "a")
-	if err != nil || got.Raw != `{"x":1}` || *got.Progress != 40 {
+	got, err := s.GetStatements(ctx, []string{"a", "b", "c", "none"})
+	if err != nil || len(got) != 3 || got["c"].Body != `{"x":3}` || got["b"].Body != `{"x":2}` || got["a"].Match.EnrollmentID != "en-1" {
 		t.Fatalf("get: %+v %v", got, err)
+	}
+	n := 0
+	if err := s.EachStatement(ctx, sts[0].Rev, func(*engine.Statement) error { n++; return nil }); err != nil || n != 2 {
+		t.Fatalf("statements after the first: %d %v", n, err)
+	}
+	if wrote, _, err := s.LastWritten(ctx); err != nil || wrote < c.Rev {
+		t.Fatalf("last written %d < %d: %v", wrote, c.Rev, err)
 	}
 
 	it := &engine.InboxItem{ID: "i1", CounsellorID: "u1", SeekerID: "s1", Kind: engine.InboxPassed, At: time.Now()}
@@ -168,7 +175,7 @@ func TestStatementsAndInbox(t *testing.T) {
 	if ok, err := s.PutInbox(ctx, &engine.InboxItem{ID: "i1", At: time.Now()}); ok || err != nil {
 		t.Fatalf("a second item with one id: %v %v", ok, err)
 	}
-	n := 0
+	n = 0
 	if err := s.EachInbox(ctx, it.Rev-1, func(*engine.InboxItem) error { n++; return nil }); err != nil || n != 1 {
 		t.Fatal(n, err)
 	}
