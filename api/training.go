@@ -20,9 +20,10 @@ import (
 
 // enrollmentInput is what POST /enrollments takes.
 type enrollmentInput struct {
-	ID       string `json:"id"`
-	SeekerID string `json:"seekerId"`
-	ClassID  string `json:"classId"`
+	ID       string          `json:"id"`
+	SeekerID string          `json:"seekerId"`
+	ClassID  string          `json:"classId"`
+	Learner  *engine.Learner `json:"learner"`
 }
 
 // seekerStreet is the street of a seeker's file, from the matching state.
@@ -49,10 +50,22 @@ func (s *Server) createEnrollment(c *gin.Context) {
 			return
 		}
 	}
+	if in.Learner != nil {
+		if err := in.Learner.Validate(); err != nil {
+			fail(c, err)
+			return
+		}
+	}
 	v, err := s.svc.Enroll(ctx, &engine.Enrollment{Meta: engine.Meta{ID: in.ID}, SeekerID: in.SeekerID, ClassID: in.ClassID}, user(c).ID)
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	if in.Learner != nil {
+		if v, err = s.svc.SetLearner(ctx, v.ID, in.Learner); err != nil {
+			fail(c, err)
+			return
+		}
 	}
 	if err := s.audit(c, "enroll", v.SeekerID); err != nil {
 		fail(c, err)
@@ -104,10 +117,12 @@ func (s *Server) getEnrollment(c *gin.Context) {
 	ok(c, v)
 }
 
-// enrollmentPatch is what PATCH /enrollments/{id} takes: only a withdrawal;
-// the outcomes come from the training-outcomes job.
+// enrollmentPatch is what PATCH /enrollments/{id} takes: a withdrawal (the
+// outcomes come from the training-outcomes job), or the learner's identity
+// on the provider's LMS ({} clears it).
 type enrollmentPatch struct {
-	Status string `json:"status"`
+	Status  string          `json:"status"`
+	Learner *engine.Learner `json:"learner"`
 }
 
 // patchEnrollment withdraws an enrollment: whoever may read it (admin, the
@@ -122,6 +137,10 @@ func (s *Server) patchEnrollment(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if in.Learner != nil && in.Status == "" {
+		s.setLearner(c, v, in.Learner)
+		return
+	}
 	if in.Status != engine.EnrollmentWithdrawn {
 		fail(c, invalid("status", "only withdrawn can be set by hand; the training-outcomes job sets the other statuses"))
 		return
@@ -132,6 +151,27 @@ func (s *Server) patchEnrollment(c *gin.Context) {
 		return
 	}
 	if err := s.audit(c, "withdraw-enrollment", out.SeekerID); err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, out)
+}
+
+// setLearner records the learner of an enrollment: the seeker's counsellor or an admin ({} clears it).
+func (s *Server) setLearner(c *gin.Context, v *engine.EnrollmentView, l *engine.Learner) {
+	if u := user(c); u.Role != engine.RoleAdmin && u.Role != engine.RoleCounsellor {
+		fail(c, engine.Errorf(engine.EFORBIDDEN, "the seeker's counsellor records the learner identity"))
+		return
+	}
+	if *l == (engine.Learner{}) {
+		l = nil
+	}
+	out, err := s.svc.SetLearner(c.Request.Context(), v.ID, l)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.audit(c, "set-learner", out.SeekerID); err != nil {
 		fail(c, err)
 		return
 	}

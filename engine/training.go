@@ -28,6 +28,8 @@ type TrainingStore interface {
 	// (statusAt and outcomeAt at) in one conditional update with a new rev;
 	// ECONFLICT when it has an outcome already or changed meanwhile.
 	WithdrawEnrollment(ctx context.Context, id string, at time.Time) (*Enrollment, error)
+	// SetLearner sets (nil: clears) an enrollment's learner identity with a new rev.
+	SetLearner(ctx context.Context, id string, l *Learner) (*Enrollment, error)
 	// AppendProgress appends events to enrollments' logs, each in one atomic
 	// update (a $push) with a new rev, and returns the revs by enrollment id.
 	AppendProgress(ctx context.Context, appends map[string][]ProgressEvent) (map[string]int64, error)
@@ -272,6 +274,46 @@ func (s *Service) Enroll(ctx context.Context, e *Enrollment, by string) (*Enroll
 		return nil, err
 	}
 	v := e.View(claimed)
+	s.training.putEnrollment(v)
+	return v, nil
+}
+
+// SetLearner records the seeker's identity on the provider's LMS for an
+// enrollment (DESIGN §6), so statements naming them by it map to it; nil
+// clears it. Another enrollment in the class with that learner is a conflict.
+func (s *Service) SetLearner(ctx context.Context, id string, l *Learner) (*EnrollmentView, error) {
+	if l != nil {
+		if err := l.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	cur, ok := s.training.byIDCopy(id)
+	if !ok {
+		return nil, Errorf(ENOTFOUND, "enrollment %s not found", id)
+	}
+	mu := s.training.pairLock(cur.SeekerID, cur.ClassID)
+	mu.Lock()
+	defer mu.Unlock()
+	if l != nil {
+		key := xapi.AgentKey(l.Agent())
+		s.training.mu.RLock()
+		for _, other := range s.training.byLearner[key] {
+			if o := s.training.byID[other]; o != nil && other != id && o.ClassID == cur.ClassID {
+				s.training.mu.RUnlock()
+				return nil, Errorf(ECONFLICT, "enrollment %s in class %s has that learner already", other, cur.ClassID)
+			}
+		}
+		s.training.mu.RUnlock()
+	}
+	e, err := s.Store.SetLearner(ctx, id, l)
+	if err != nil {
+		return nil, err
+	}
+	var c Class
+	if err := s.Store.Get(ctx, KindClass, e.ClassID, &c); err != nil {
+		return nil, err
+	}
+	v := e.View(&c)
 	s.training.putEnrollment(v)
 	return v, nil
 }

@@ -243,6 +243,30 @@ func (s *Store) WithdrawEnrollment(ctx context.Context, id string, at time.Time)
 	return &e, nil
 }
 
+// SetLearner sets (nil: clears) an enrollment's learner identity with a new rev.
+func (s *Store) SetLearner(ctx context.Context, id string, l *engine.Learner) (*engine.Enrollment, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var set bson.D
+	if l != nil {
+		set = bson.D{{Key: "learner", Value: l}}
+	} else {
+		set = bson.D{{Key: "learner", Value: nil}}
+	}
+	out, err := s.setFields(ctx, engine.KindEnrollment, bson.D{{Key: "_id", Value: id}}, set, nil, &engine.Enrollment{})
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, notFound(engine.KindEnrollment, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("set learner of %s: %w", id, err)
+	}
+	var e engine.Enrollment
+	if err := s.Get(ctx, engine.KindEnrollment, out.RecordMeta().ID, &e); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
 // AppendProgress $pushes each enrollment's events onto its log: one update
 // by _id per enrollment, atomic on its own, so concurrent statements never
 // lose each other. The revs come from one counter update and the updates go

@@ -1,0 +1,307 @@
+package api_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"jobbridge/engine"
+)
+
+var lrsOnce sync.Once
+
+// lrsWorld adds to the training world a class whose first module and course
+// have activity ids of a provider's LMS, and enrollments of s-x and s-h in it.
+func lrsWorld(t *testing.T) *env {
+	t.Helper()
+	e := trainingWorld(t)
+	lrsOnce.Do(func() {
+		ctx := context.Background()
+		c := trainingClass("c-lrs", 5)
+		c.ActivityID = "https://lms.example.cn/course/excel"
+		c.Modules[0].ActivityID = "https://lms.example.cn/course/excel/au/keyboard"
+		if err := e.svc.Create(ctx, engine.KindClass, c); err != nil {
+			t.Fatal(err)
+		}
+		for _, en := range [][2]string{{"en-lrs-x", "s-x"}, {"en-lrs-h", "s-h"}} {
+			if _, err := e.svc.Enroll(ctx, &engine.Enrollment{Meta: engine.Meta{ID: en[0]}, SeekerID: en[1], ClassID: "c-lrs"}, "u-admin"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var u engine.User
+		if err := e.store.Get(ctx, engine.KindUser, "u-ptr", &u); err != nil {
+			t.Fatal(err)
+		}
+		u.ClassIDs = append(u.ClassIDs, "c-lrs")
+		if err := e.svc.Replace(ctx, engine.KindUser, &u); err != nil {
+			t.Fatal(err)
+		}
+	})
+	return e
+}
+
+// basic is the Authorization header of an LRS credential, with the version header.
+func basic(key, secret string) map[string]string {
+	return map[string]string{"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte(key+":"+secret)),
+		"X-Experience-API-Version": "1.0.3"}
+}
+
+// issue has the admin issue a credential for a user and answers its headers.
+func issue(t *testing.T, e *env, userID string) (string, map[string]string) {
+	t.Helper()
+	res, out := e.do(t, "admin", "POST", "/api/v1/lrs/credentials", fmt.Sprintf(`{"name":"LMS of %s","userId":%q}`, userID, userID))
+	var cred struct{ Key, Secret string }
+	json.Unmarshal(out, &cred)
+	if res.StatusCode != 201 || cred.Key == "" || len(cred.Secret) < 40 {
+		t.Fatalf("issue: %d %s", res.StatusCode, out)
+	}
+	return cred.Key, basic(cred.Key, cred.Secret)
+}
+
+func progressOf(t *testing.T, e *env, enrollment, module string) engine.ModuleProgress {
+	t.Helper()
+	v, err := e.svc.Enrollment(context.Background(), enrollment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.Modules[module]
+}
+
+func TestLRSCredentials(t *testing.T) {
+	e := lrsWorld(t)
+	key, prov := issue(t, e, "u-ptr")
+	t.Run("the list shows no secret", func(t *testing.T) {
+		res, out := e.do(t, "admin", "GET", "/api/v1/lrs/credentials", nil)
+		if res.StatusCode != 200 || !strings.Contains(string(out), key) || strings.Contains(string(out), "ecret") {
+			t.Fatalf("%d %s", res.StatusCode, out)
+		}
+	})
+	t.Run("only an admin issues them, to a provider or admin", func(t *testing.T) {
+		for _, u := range []string{"couns-x", "prov-tr", "trainee-x"} {
+			if res, _ := e.do(t, u, "POST", "/api/v1/lrs/credentials", `{"name":"x","userId":"u-ptr"}`); res.StatusCode != 403 {
+				t.Errorf("%s issues: %d", u, res.StatusCode)
+			}
+		}
+		for body, field := range map[string]string{`{"name":"x","userId":"u-cx"}`: "userId", `{"name":"x","userId":"u-nobody"}`: "userId",
+			`{"userId":"u-ptr"}`: "name", `{"name":"x","userId":"u-ptr","secret":"mine"}`: "secret"} {
+			res, out := e.do(t, "admin", "POST", "/api/v1/lrs/credentials", body)
+			if res.StatusCode != 400 || !strings.Contains(strings.Join(errorFields(out), " "), field) {
+				t.Errorf("%s: %d %s, want 400 naming %s", body, res.StatusCode, out, field)
+			}
+		}
+	})
+	t.Run("every answer carries the version, refusals too", func(t *testing.T) {
+		for _, h := range []map[string]string{nil, basic(key, "wrong"), basic("lrs-none", "x"), {"Authorization": "Bearer nope", "X-Experience-API-Version": "1.0.3"}} {
+			res, out := e.doWith(t, "", "GET", "/xapi/statements", "", h)
+			if res.StatusCode != 401 || res.Header.Get("X-Experience-API-Version") != "1.0.3" || res.Header.Get("WWW-Authenticate") == "" {
+				t.Errorf("%v: %d %v %s", h, res.StatusCode, res.Header, out)
+			}
+		}
+		res, _ := e.doWith(t, "", "GET", "/xapi/about", "", nil)
+		if res.StatusCode != 200 || res.Header.Get("X-Experience-API-Version") != "1.0.3" {
+			t.Errorf("about: %d", res.StatusCode)
+		}
+		noVersion := map[string]string{"Authorization": prov["Authorization"]}
+		res, out := e.doWith(t, "", "GET", "/xapi/statements", "", noVersion)
+		if res.StatusCode != 400 || !strings.Contains(string(out), "X-Experience-API-Version") || res.Header.Get("X-Experience-API-Version") != "1.0.3" {
+			t.Errorf("no version header: %d %s", res.StatusCode, out)
+		}
+	})
+	t.Run("roles: a counsellor's session may not write, an employer's neither", func(t *testing.T) {
+		for _, u := range []string{"couns-x", "emp1"} {
+			h := map[string]string{"Authorization": "Bearer " + e.token(t, u), "X-Experience-API-Version": "1.0.3"}
+			res, out := e.doWith(t, "", "POST", "/xapi/statements", xstatement("", "s-x", "c-lrs", "m2", "completed", ""), h)
+			if res.StatusCode != 403 {
+				t.Errorf("%s: %d %s", u, res.StatusCode, out)
+			}
+		}
+	})
+	t.Run("revoked, it opens nothing", func(t *testing.T) {
+		k2, h2 := issue(t, e, "u-ptr")
+		if res, _ := e.doWith(t, "", "GET", "/xapi/statements", "", h2); res.StatusCode != 200 {
+			t.Fatalf("before: %d", res.StatusCode)
+		}
+		if res, _ := e.do(t, "admin", "DELETE", "/api/v1/lrs/credentials/"+k2, nil); res.StatusCode != 204 {
+			t.Fatalf("revoke: %d", res.StatusCode)
+		}
+		if res, _ := e.doWith(t, "", "GET", "/xapi/statements", "", h2); res.StatusCode != 401 {
+			t.Fatalf("after: %d", res.StatusCode)
+		}
+		if res, _ := e.do(t, "admin", "DELETE", "/api/v1/lrs/credentials/"+k2, nil); res.StatusCode != 404 {
+			t.Fatalf("revoke twice: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestLRSProgress(t *testing.T) {
+	e := lrsWorld(t)
+	ctx := context.Background()
+	key, prov := issue(t, e, "u-ptr")
+	keyboard := "https://lms.example.cn/course/excel/au/keyboard"
+	stmt := func(id, actor, object, verb, result string) string {
+		if result != "" {
+			result = `,"result":` + result
+		}
+		return fmt.Sprintf(`{"id":%q,"actor":%s,"verb":{"id":%q},"object":{"id":%q},"context":{"contextActivities":{"parent":[{"id":"https://lms.example.cn/course/excel"}]}}%s}`,
+			id, actor, verb, object, result)
+	}
+	xActor := `{"account":{"homePage":"https://lms.example.cn","name":"s-x"}}`
+
+	t.Run("a module's own activity id maps, with cmi5's progress", func(t *testing.T) {
+		res, out := e.doWith(t, "", "POST", "/xapi/statements", stmt(uuidN(100), xActor, keyboard, engine.VerbPrefix+"progressed",
+			`{"extensions":{"`+engine.ProgressExtension+`":62.5}}`), prov)
+		if res.StatusCode != 200 {
+			t.Fatalf("%d %s", res.StatusCode, out)
+		}
+		if p := progressOf(t, e, "en-lrs-x", "m1"); p.Progress != 62 || p.Completed {
+			t.Fatalf("m1 %+v", p)
+		}
+	})
+	t.Run("voiding withdraws the effect", func(t *testing.T) {
+		res, out := e.doWith(t, "", "POST", "/xapi/statements", stmt(uuidN(101), xActor, keyboard, engine.VerbPrefix+"completed", ""), prov)
+		if res.StatusCode != 200 || !progressOf(t, e, "en-lrs-x", "m1").Completed {
+			t.Fatalf("completed: %d %s", res.StatusCode, out)
+		}
+		void := fmt.Sprintf(`{"id":%q,"actor":%s,"verb":{"id":%q},"object":{"objectType":"StatementRef","id":%q}}`, uuidN(102), xActor, "http://adlnet.gov/expapi/verbs/voided", uuidN(101))
+		if res, out := e.doWith(t, "", "POST", "/xapi/statements", void, prov); res.StatusCode != 200 {
+			t.Fatalf("void: %d %s", res.StatusCode, out)
+		}
+		if p := progressOf(t, e, "en-lrs-x", "m1"); p.Progress != 62 || p.Completed {
+			t.Fatalf("after voiding m1 is %+v, want 62 and not completed", p)
+		}
+		var en engine.Enrollment
+		if err := e.store.Get(ctx, engine.KindEnrollment, "en-lrs-x", &en); err != nil || engine.Fold(en.Log, mustClass(t, e, "c-lrs")).Modules["m1"].Completed {
+			t.Fatalf("the stored log, folded again, still counts the voided statement: %v", err)
+		}
+		res, out = e.doWith(t, "", "GET", "/xapi/statements?statementId="+uuidN(101), "", prov)
+		if res.StatusCode != 404 {
+			t.Fatalf("a voided statement by statementId: %d %s", res.StatusCode, out)
+		}
+		res, out = e.doWith(t, "", "GET", "/xapi/statements?voidedStatementId="+uuidN(101), "", prov)
+		if res.StatusCode != 200 || !strings.Contains(string(out), uuidN(101)) {
+			t.Fatalf("by voidedStatementId: %d %s", res.StatusCode, out)
+		}
+	})
+	t.Run("the learner recorded on the enrollment maps an mbox actor", func(t *testing.T) {
+		hActor := `{"mbox":"mailto:xiaohong@lms.example.cn","name":"小红"}`
+		body := stmt(uuidN(103), hActor, keyboard, engine.VerbPrefix+"passed", `{"score":{"scaled":0.9}}`)
+		if res, out := e.doWith(t, "", "POST", "/xapi/statements", body, prov); res.StatusCode != 200 {
+			t.Fatalf("%d %s", res.StatusCode, out)
+		}
+		if p := progressOf(t, e, "en-lrs-h", "m1"); p.Completed {
+			t.Fatal("mapped before the learner was recorded")
+		}
+		res, out := e.do(t, "couns-h", "PATCH", "/api/v1/enrollments/en-lrs-h", `{"learner":{"mbox":"mailto:xiaohong@lms.example.cn"}}`)
+		if res.StatusCode != 200 || !strings.Contains(string(out), "xiaohong") {
+			t.Fatalf("record the learner: %d %s", res.StatusCode, out)
+		}
+		for body, field := range map[string]string{`{"learner":{"mbox":"xiaohong@lms"}}`: "learner.mbox",
+			`{"learner":{"mbox":"mailto:a@b.c","openid":"http://o.example/1"}}`: "learner"} {
+			if res, out := e.do(t, "couns-h", "PATCH", "/api/v1/enrollments/en-lrs-h", body); res.StatusCode != 400 || !strings.Contains(strings.Join(errorFields(out), " "), field) {
+				t.Errorf("%s: %d %s", body, res.StatusCode, out)
+			}
+		}
+		if res, _ := e.do(t, "couns-x", "PATCH", "/api/v1/enrollments/en-lrs-h", `{"learner":{"mbox":"mailto:x@y.z"}}`); res.StatusCode != 404 {
+			t.Errorf("another street's counsellor: %d", res.StatusCode)
+		}
+		body = stmt(uuidN(104), hActor, keyboard, engine.VerbPrefix+"passed", `{"score":{"scaled":0.9}}`)
+		if res, out := e.doWith(t, "", "POST", "/xapi/statements", body, prov); res.StatusCode != 200 {
+			t.Fatalf("%d %s", res.StatusCode, out)
+		}
+		if p := progressOf(t, e, "en-lrs-h", "m1"); !p.Completed || p.Score == nil || *p.Score != 0.9 {
+			t.Fatalf("m1 of s-h %+v", p)
+		}
+	})
+	t.Run("bad input: 400 naming the property, nothing stored", func(t *testing.T) {
+		for body, field := range map[string]string{
+			strings.Replace(stmt(uuidN(105), xActor, keyboard, engine.VerbPrefix+"completed", ""), `"verb"`, `"Verb"`, 1):                                                    "Verb",
+			stmt(uuidN(105), `{"mbox":"xiaohong@lms.example.cn"}`, keyboard, engine.VerbPrefix+"completed", ""):                                                              "actor.mbox",
+			stmt(uuidN(105), xActor, keyboard, engine.VerbPrefix+"completed", `{"duration":"1 hour"}`):                                                                       "result.duration",
+			"[" + stmt(uuidN(105), xActor, keyboard, engine.VerbPrefix+"completed", "") + "," + stmt(uuidN(106), xActor, "https://lms.example.cn/x", "not an iri", "") + "]": "[1].verb.id",
+		} {
+			res, out := e.doWith(t, "", "POST", "/xapi/statements", body, prov)
+			if res.StatusCode != 400 || !strings.Contains(strings.Join(errorFields(out), " "), field) {
+				t.Errorf("want 400 naming %s: %d %s", field, res.StatusCode, out)
+			}
+		}
+		got, err := e.store.GetStatements(ctx, []string{uuidN(105), uuidN(106)})
+		if err != nil || len(got) != 0 {
+			t.Fatalf("stored: %v %v", got, err)
+		}
+	})
+	t.Run("a provider reads what its credentials sent, a trainee their own", func(t *testing.T) {
+		_, other := issue(t, e, "u-admin")
+		if res, out := e.doWith(t, "", "POST", "/xapi/statements", stmt(uuidN(107), xActor, "https://elsewhere.example/a", engine.VerbPrefix+"experienced", ""), other); res.StatusCode != 200 {
+			t.Fatalf("%d %s", res.StatusCode, out)
+		}
+		agent := url.QueryEscape(xActor)
+		res, out := e.doWith(t, "", "GET", "/xapi/statements?agent="+agent, "", prov)
+		if res.StatusCode != 200 || !strings.Contains(string(out), uuidN(100)) || strings.Contains(string(out), uuidN(107)) {
+			t.Fatalf("the provider's read: %d %s", res.StatusCode, out)
+		}
+		if !strings.Contains(string(out), `"name":"`+key+`"`) {
+			t.Fatalf("authority is not the credential: %s", out)
+		}
+		res, out = e.doWith(t, "", "GET", "/xapi/statements?agent="+agent, "", other)
+		if !strings.Contains(string(out), uuidN(107)) || !strings.Contains(string(out), uuidN(100)) {
+			t.Fatalf("an admin's credential reads everything: %s", out)
+		}
+		trainee := map[string]string{"Authorization": "Bearer " + e.token(t, "trainee-x"), "X-Experience-API-Version": "1.0.3"}
+		res, out = e.doWith(t, "", "GET", "/xapi/statements?limit=100", "", trainee)
+		if res.StatusCode != 200 || !strings.Contains(string(out), uuidN(100)) || strings.Contains(string(out), uuidN(104)) || strings.Contains(string(out), uuidN(107)) {
+			t.Fatalf("the trainee's own: %d %s", res.StatusCode, out)
+		}
+	})
+	t.Run("profiles: If-Match and If-None-Match", func(t *testing.T) {
+		path := "/xapi/activities/profile?activityId=" + url.QueryEscape("https://lms.example.cn/course/excel") + "&profileId=settings"
+		put := func(body string, h map[string]string) int {
+			all := map[string]string{}
+			for k, v := range prov {
+				all[k] = v
+			}
+			for k, v := range h {
+				all[k] = v
+			}
+			res, _ := e.doWith(t, "", "PUT", path, body, all)
+			return res.StatusCode
+		}
+		if code := put(`{"a":1}`, nil); code != 400 {
+			t.Fatalf("new profile without a precondition: %d", code)
+		}
+		if code := put(`{"a":1}`, map[string]string{"If-None-Match": "*"}); code != 204 {
+			t.Fatalf("create: %d", code)
+		}
+		res, out := e.doWith(t, "", "GET", path, "", prov)
+		etag := res.Header.Get("ETag")
+		if res.StatusCode != 200 || string(out) != `{"a":1}` || len(etag) != 42 {
+			t.Fatalf("get: %d %s %q", res.StatusCode, out, etag)
+		}
+		if code := put(`{"a":2}`, nil); code != 409 {
+			t.Fatalf("overwrite without If-Match: %d", code)
+		}
+		if code := put(`{"a":2}`, map[string]string{"If-Match": `"0000"`}); code != 412 {
+			t.Fatalf("stale If-Match: %d", code)
+		}
+		if code := put(`{"a":2}`, map[string]string{"If-Match": etag}); code != 204 {
+			t.Fatalf("If-Match: %d", code)
+		}
+		_, other := issue(t, e, "u-admin")
+		if res, _ := e.doWith(t, "", "GET", path, "", other); res.StatusCode != 200 {
+			t.Fatalf("an admin's credential reads any document: %d", res.StatusCode)
+		}
+	})
+}
+
+func mustClass(t *testing.T, e *env, id string) *engine.Class {
+	t.Helper()
+	var c engine.Class
+	if err := e.store.Get(context.Background(), engine.KindClass, id, &c); err != nil {
+		t.Fatal(err)
+	}
+	return &c
+}
