@@ -5,18 +5,22 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
+	"jobbridge/api"
 	"jobbridge/engine"
 )
 
 var lrsOnce sync.Once
 
 // lrsWorld adds to the training world a class whose first module and course
-// have activity ids of a provider's LMS, and enrollments of s-x and s-h in it.
+// have activity ids of a provider's LMS, two seekers of their own (s-lrs-x of
+// Xujiahui, with the trainee login trainee-lrs; s-lrs-h of Huajing) and their
+// enrollments in it.
 func lrsWorld(t *testing.T) *env {
 	t.Helper()
 	e := trainingWorld(t)
@@ -28,7 +32,20 @@ func lrsWorld(t *testing.T) *env {
 		if err := e.svc.Create(ctx, engine.KindClass, c); err != nil {
 			t.Fatal(err)
 		}
-		for _, en := range [][2]string{{"en-lrs-x", "s-x"}, {"en-lrs-h", "s-h"}} {
+		for i, street := range []string{"xujiahui", "huajing"} {
+			sk := testSeeker([]string{"s-lrs-x", "s-lrs-h"}[i], street, 0)
+			sk.ResidentID = residentID("19950505", i+1)
+			sk.Certificate = sk.ResidentID + "42"
+			if err := e.svc.Create(ctx, engine.KindSeeker, sk); err != nil {
+				t.Fatal(err)
+			}
+		}
+		hash, _ := api.HashPassword(testPassword)
+		if err := e.svc.Create(ctx, engine.KindUser, &engine.User{Meta: engine.Meta{ID: "u-tlrs"}, Username: "trainee-lrs", Role: engine.RoleTrainee,
+			SeekerID: "s-lrs-x", PasswordHash: hash}); err != nil {
+			t.Fatal(err)
+		}
+		for _, en := range [][2]string{{"en-lrs-x", "s-lrs-x"}, {"en-lrs-h", "s-lrs-h"}} {
 			if _, err := e.svc.Enroll(ctx, &engine.Enrollment{Meta: engine.Meta{ID: en[0]}, SeekerID: en[1], ClassID: "c-lrs"}, "u-admin"); err != nil {
 				t.Fatal(err)
 			}
@@ -115,7 +132,7 @@ func TestLRSCredentials(t *testing.T) {
 	t.Run("roles: a counsellor's session may not write, an employer's neither", func(t *testing.T) {
 		for _, u := range []string{"couns-x", "emp1"} {
 			h := map[string]string{"Authorization": "Bearer " + e.token(t, u), "X-Experience-API-Version": "1.0.3"}
-			res, out := e.doWith(t, "", "POST", "/xapi/statements", xstatement("", "s-x", "c-lrs", "m2", "completed", ""), h)
+			res, out := e.doWith(t, "", "POST", "/xapi/statements", xstatement("", "s-lrs-x", "c-lrs", "m2", "completed", ""), h)
 			if res.StatusCode != 403 {
 				t.Errorf("%s: %d %s", u, res.StatusCode, out)
 			}
@@ -150,7 +167,7 @@ func TestLRSProgress(t *testing.T) {
 		return fmt.Sprintf(`{"id":%q,"actor":%s,"verb":{"id":%q},"object":{"id":%q},"context":{"contextActivities":{"parent":[{"id":"https://lms.example.cn/course/excel"}]}}%s}`,
 			id, actor, verb, object, result)
 	}
-	xActor := `{"account":{"homePage":"https://lms.example.cn","name":"s-x"}}`
+	xActor := `{"account":{"homePage":"https://lms.example.cn","name":"s-lrs-x"}}`
 
 	t.Run("a module's own activity id maps, with cmi5's progress", func(t *testing.T) {
 		res, out := e.doWith(t, "", "POST", "/xapi/statements", stmt(uuidN(100), xActor, keyboard, engine.VerbPrefix+"progressed",
@@ -251,7 +268,7 @@ func TestLRSProgress(t *testing.T) {
 		if !strings.Contains(string(out), uuidN(107)) || !strings.Contains(string(out), uuidN(100)) {
 			t.Fatalf("an admin's credential reads everything: %s", out)
 		}
-		trainee := map[string]string{"Authorization": "Bearer " + e.token(t, "trainee-x"), "X-Experience-API-Version": "1.0.3"}
+		trainee := map[string]string{"Authorization": "Bearer " + e.token(t, "trainee-lrs"), "X-Experience-API-Version": "1.0.3"}
 		res, out = e.doWith(t, "", "GET", "/xapi/statements?limit=100", "", trainee)
 		if res.StatusCode != 200 || !strings.Contains(string(out), uuidN(100)) || strings.Contains(string(out), uuidN(104)) || strings.Contains(string(out), uuidN(107)) {
 			t.Fatalf("the trainee's own: %d %s", res.StatusCode, out)
@@ -304,4 +321,35 @@ func mustClass(t *testing.T, e *env, id string) *engine.Class {
 		t.Fatal(err)
 	}
 	return &c
+}
+
+func TestCourseStructureImport(t *testing.T) {
+	e := lrsWorld(t)
+	if err := e.svc.Create(context.Background(), engine.KindClass, trainingClass("c-cmi5", 5)); err != nil {
+		t.Fatal(err)
+	}
+	course := `<courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">
+  <course id="https://lms.example.cn/course/cmi5"><title><langstring lang="zh-CN">课程</langstring></title></course>
+  <au id="https://lms.example.cn/course/cmi5/au/1" moveOn="CompletedOrPassed" masteryScore="0.7"><title><langstring lang="zh-CN">第一单元</langstring></title><url>https://lms.example.cn/au/1.html</url></au>
+</courseStructure>`
+	put := func(user, class, body string) (*http.Response, []byte) {
+		return e.doWith(t, user, "PUT", "/api/v1/classes/"+class+"/course-structure", body, map[string]string{"Content-Type": "application/xml"})
+	}
+	if res, out := put("prov1", "c-cmi5", course); res.StatusCode != 404 {
+		t.Fatalf("another provider's class: %d %s", res.StatusCode, out)
+	}
+	if res, _ := put("couns-x", "c-cmi5", course); res.StatusCode != 403 {
+		t.Fatalf("a counsellor: %d", res.StatusCode)
+	}
+	if res, out := put("admin", "c-cmi5", strings.Replace(course, `moveOn="CompletedOrPassed"`, `moveOn="Whenever"`, 1)); res.StatusCode != 400 ||
+		!strings.Contains(strings.Join(errorFields(out), " "), "au[0].moveOn") {
+		t.Fatalf("a bad moveOn: %d %s", res.StatusCode, out)
+	}
+	res, out := put("admin", "c-cmi5", course)
+	var c engine.Class
+	json.Unmarshal(out, &c)
+	if res.StatusCode != 200 || c.ActivityID != "https://lms.example.cn/course/cmi5" || len(c.Modules) != 1 || c.Modules[0].ID != "au-1" ||
+		c.Modules[0].MoveOn != "CompletedOrPassed" || c.Modules[0].LaunchURL != "https://lms.example.cn/au/1.html" || res.Header.Get("ETag") == "" {
+		t.Fatalf("import: %d %s", res.StatusCode, out)
+	}
 }

@@ -168,6 +168,7 @@ func (s *Server) routes() []route {
 		{"POST", "/classes", admin, s.createClass},
 		{"GET", "/classes/:id", roles(engine.RoleCounsellor, engine.RoleTrainee, engine.RoleProvider), s.getClass},
 		{"PATCH", "/classes/:id", admin, s.patchClass},
+		{"PUT", "/classes/:id/course-structure", roles(engine.RoleProvider), s.importCourseStructure},
 
 		{"GET", "/search", roles(engine.RoleCounsellor, engine.RoleEmployer), s.search},
 

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"slices"
@@ -273,6 +274,44 @@ func (s *Server) getStatements(c *gin.Context) {
 		next = fmt.Sprintf("/api/v1/xapi/statements?enrollment=%s&limit=%d&cursor=%d", v.ID, limit, offset+limit)
 	}
 	ok(c, gin.H{"statements": out, "more": next})
+}
+
+// importCourseStructure makes a class's modules the AUs of a cmi5 course
+// structure (cmi5.xml, or a zip holding it): an admin, or the provider of
+// the class. The modules keep their ids where an AU's activity is theirs.
+func (s *Server) importCourseStructure(c *gin.Context) {
+	u := user(c)
+	id := c.Param("id")
+	if u.Role == engine.RoleProvider && !slices.Contains(u.ClassIDs, id) {
+		fail(c, notFound(engine.KindClass, id))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, engine.MaxCourseStructure))
+	if err != nil {
+		fail(c, engine.Errorf(engine.ETOOLARGE, "a course structure is at most %d bytes", engine.MaxCourseStructure))
+		return
+	}
+	cs, err := engine.ParseCourseStructure(body)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var cl engine.Class
+	if err := s.svc.Store.Get(c.Request.Context(), engine.KindClass, id, &cl); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := ifMatch(c, engine.KindClass, &cl); err != nil {
+		fail(c, err)
+		return
+	}
+	cl.ApplyCourseStructure(cs)
+	if err := s.svc.Replace(c.Request.Context(), engine.KindClass, &cl); err != nil {
+		fail(c, err)
+		return
+	}
+	etag(c, &cl)
+	ok(c, &cl)
 }
 
 // credentialInput is what POST /lrs/credentials takes.

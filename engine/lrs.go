@@ -33,7 +33,14 @@ type LRS struct {
 
 	credMu sync.RWMutex
 	creds  map[string]*Credential
+
+	// activities caches stored activity JSON by id (under writeMu), so a
+	// batch reads and rewrites only the definitions it changes.
+	activities map[string]string
 }
+
+// maxCachedActivities bounds the activity cache; past it the cache starts again.
+const maxCachedActivities = 50_000
 
 // NewLRS wires the LRS over the service (users, enrollments), its store and index; call Load before serving.
 func NewLRS(svc *Service, st LRSStore, ix StatementIndex) *LRS {
@@ -567,15 +574,23 @@ func activityDefinitions(doc map[string]any, defs map[string]map[string]any) {
 	walk(doc)
 }
 
-// saveActivities merges the batch's definitions into the stored ones and stores them.
+// saveActivities merges the batch's definitions into the stored ones and
+// stores those that changed (l.writeMu held).
 func (l *LRS) saveActivities(ctx context.Context, defs map[string]map[string]any) error {
+	if l.activities == nil || len(l.activities) > maxCachedActivities {
+		l.activities = map[string]string{}
+	}
 	out := make(map[string]string, len(defs))
 	for id, def := range defs {
-		js, err := l.store.GetActivity(ctx, id)
-		if err != nil && ErrorCode(err) != ENOTFOUND {
-			return err
+		js, cached := l.activities[id]
+		if !cached {
+			var err error
+			js, err = l.store.GetActivity(ctx, id)
+			if err != nil && ErrorCode(err) != ENOTFOUND {
+				return err
+			}
 		}
-		if err == nil {
+		if js != "" {
 			if v, err := xapi.Decode([]byte(js)); err == nil {
 				old, _ := v.(map[string]any)
 				if od, ok := old["definition"].(map[string]any); ok {
@@ -583,9 +598,19 @@ func (l *LRS) saveActivities(ctx context.Context, defs map[string]map[string]any
 				}
 			}
 		}
-		out[id] = string(xapi.Encode(map[string]any{"objectType": "Activity", "id": id, "definition": def}))
+		merged := string(xapi.Encode(map[string]any{"objectType": "Activity", "id": id, "definition": def}))
+		if merged != js {
+			out[id] = merged
+		}
+		l.activities[id] = merged
 	}
-	return l.store.PutActivities(ctx, out)
+	if err := l.store.PutActivities(ctx, out); err != nil {
+		for id := range out {
+			delete(l.activities, id) // not stored: read it again next time
+		}
+		return err
+	}
+	return nil
 }
 
 // NewUUID makes a random (version 4) UUID.
