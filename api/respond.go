@@ -10,30 +10,30 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"jobbridge/api/lrs"
 	"jobbridge/engine"
 )
 
 // The API's own error codes: an If-Match naming another version of a record
 // than the stored one; a login refused by the limits; no password hasher free.
 const (
-	ePrecondition = "precondition_failed"
+	ePrecondition = engine.EPRECONDITION
 	eTooMany      = "too_many_requests"
 	eBusy         = "busy"
 )
 
-// statusOf maps the domain's error codes to HTTP statuses; the only place that does.
-var statusOf = map[string]int{
-	ePrecondition:        http.StatusPreconditionFailed,
-	eTooMany:             http.StatusTooManyRequests,
-	eBusy:                http.StatusServiceUnavailable,
-	engine.EINVALID:      http.StatusBadRequest,
-	engine.ENOTFOUND:     http.StatusNotFound,
-	engine.ECONFLICT:     http.StatusConflict,
-	engine.EUNAUTHORIZED: http.StatusUnauthorized,
-	engine.EFORBIDDEN:    http.StatusForbidden,
-	engine.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	engine.EINTERNAL:     http.StatusInternalServerError,
-}
+// statusOf maps the domain's error codes to HTTP statuses: the LRS's table
+// (lrs.StatusOf, the one the /xapi/ edge answers with) and the API's own codes.
+var statusOf = func() map[string]int {
+	m := map[string]int{
+		eTooMany: http.StatusTooManyRequests,
+		eBusy:    http.StatusServiceUnavailable,
+	}
+	for code, status := range lrs.StatusOf {
+		m[code] = status
+	}
+	return m
+}()
 
 // fail answers with the error shape of DESIGN §5; internal errors are logged and not shown.
 func fail(c *gin.Context, err error) {

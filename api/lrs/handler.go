@@ -171,7 +171,7 @@ const (
 	eMethod = "method_not_allowed"
 )
 
-// StatusOf maps the domain's error codes to HTTP statuses, for the LRS and the JSON API alike.
+// StatusOf maps the domain's error codes to HTTP statuses; the JSON API (api.statusOf) adds its own codes to it.
 var StatusOf = map[string]int{
 	engine.EINVALID:      http.StatusBadRequest,
 	engine.ENOTFOUND:     http.StatusNotFound,

@@ -19,6 +19,10 @@ import (
 	"jobbridge/engine/store/embedded"
 )
 
+// lrsIndexFile is the statement index in the data dir (engine/lrsindex);
+// deleting it rebuilds it from the store at the next start.
+const lrsIndexFile = "lrs.db"
+
 // app holds the running parts, opened in order and closed in reverse.
 type app struct {
 	cfg     config
@@ -77,7 +81,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (a *app, err error)
 		return a, fmt.Errorf("index: %w", err)
 	}
 	a.closers = append(a.closers, func(context.Context) error { return a.index.Close() })
-	a.lrsIx, err = lrsindex.Open(filepath.Join(cfg.DataDir, "lrs.db"))
+	a.lrsIx, err = lrsindex.Open(filepath.Join(cfg.DataDir, lrsIndexFile))
 	if err != nil {
 		return a, fmt.Errorf("statement index: %w", err)
 	}

@@ -101,7 +101,7 @@ func TestControlChannelLeavesNoCredential(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		switch e.Name() {
-		case "db", "run", "index", "secret.key", lockFile, controlSocket:
+		case "db", "run", "index", "secret.key", lrsIndexFile, lockFile, controlSocket:
 		default:
 			t.Errorf("left in the data dir: %s", e.Name())
 		}
