@@ -116,6 +116,21 @@ func (o *Occupation) Allows(need string) bool {
 	return false
 }
 
+// AccommodatedDemand is what the work asks of a worker once the given
+// accommodations lower or cap its demands (DESIGN §4); an essential demand
+// stays as it is.
+func (o *Occupation) AccommodatedDemand(accommodations []string) Abilities {
+	raw := DemandProfile(o.Demands)
+	e := postEffect(needMask(accommodations))
+	eff := e.apply(raw)
+	for _, d := range o.EssentialDemands {
+		if i := DimensionIndex(d); i >= 0 {
+			eff[i] = raw[i]
+		}
+	}
+	return eff
+}
+
 // Unverified lists what of the entry could not be verified here ("classCode", "wage").
 func (o *Occupation) Unverified() []string {
 	var out []string
