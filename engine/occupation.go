@@ -518,12 +518,12 @@ var Occupations = []Occupation{
 		Accommodations: []string{"seated-work", "job-coach", "flexible-hours", "sign-language", "accessible-toilet"},
 		WorkModes:      onsite, WeeklyHours: []int{40, 30, 20}, WageMin: 3200, WageMax: 5500,
 	},
-	{ // O*NET: Security Guards
+	{ // O*NET: Security Guards (far vision for patrol and CCTV: very high)
 		Code: "security-guard", Zh: "安保员", En: "Security guard", Group: "services",
 		ClassName: "保安员", ClassCode: "4-07-05-01", ClassSource: srcCatalogue,
 		DutiesZh: "门岗值守、巡逻、车辆引导和访客登记", DutiesEn: "Guard the gate, patrol, guide cars and sign visitors in",
 		Skills:  []PostSkill{req("security-guard", 1), nice("parking-attendant", 1)},
-		Demands: demands(3, 3, 2, 3, 3, 2, 1, 3, 2, 2, 3), EssentialDemands: []string{"vision", "hearing", "walking"},
+		Demands: demands(4, 3, 2, 3, 3, 2, 1, 3, 2, 2, 3), EssentialDemands: []string{"vision", "hearing", "walking"},
 		Accommodations: []string{"flexible-hours", "accessible-toilet"},
 		WorkModes:      onsite, WeeklyHours: []int{40, 44}, NightShift: true, WageMin: 3800, WageMax: 6000,
 	},
