@@ -93,6 +93,18 @@ type Occupation struct {
 	WageMin    int    `json:"wageMin"`
 	WageMax    int    `json:"wageMax"`
 	WageSource string `json:"wageSource,omitempty"`
+	// HiresUntrained says employers of the work commonly take on people with no
+	// experience and train them on the job (招聘启事的"不限经验，岗前培训"): a post
+	// may then list the occupation's skills as nice to have, not required. Set
+	// from O*NET's Job Zone One ("Little or No Preparation Needed": "a few days to
+	// a few months of training. Usually, an experienced worker could show you how
+	// to do the job"), whose examples name food preparation workers, sewing
+	// machine operators, landscaping and groundskeeping workers, baristas
+	// (onetcenter.org/dictionary/26.3/oracle/job_zone_reference.html) and maids
+	// and housekeeping cleaners (mynextmove.org's Job Zones; a later O*NET release
+	// rates them Zone Two). Packers: O*NET's Job Zone could not be read here; set
+	// by judgement (the work is shown on the first day), marked on the entry.
+	HiresUntrained bool `json:"hiresUntrained,omitempty"`
 }
 
 // RequiredSkills returns the skills every post of the occupation requires.
@@ -387,6 +399,7 @@ var Occupations = []Occupation{
 		Demands: demands(2, 2, 2, 2, 3, 1, 3, 2, 2, 3, 3), EssentialDemands: []string{"fineMotor"},
 		Accommodations: []string{"sign-language", "job-coach", "flexible-hours"},
 		WorkModes:      onsite, WeeklyHours: []int{40, 30, 20}, WageMin: 3800, WageMax: 7000,
+		HiresUntrained: true, // O*NET Job Zone One example: baristas
 	},
 	{ // O*NET: Food Preparation Workers
 		Code: "food-prep-worker", Zh: "食品加工员", En: "Food-preparation worker", Group: "food",
@@ -395,6 +408,7 @@ var Occupations = []Occupation{
 		Demands: demands(2, 1, 0, 2, 3, 2, 2, 3, 1, 1, 2), EssentialDemands: []string{"standing"},
 		Accommodations: []string{"job-coach", "sign-language", "flexible-hours"},
 		WorkModes:      onsite, WeeklyHours: []int{40, 44}, NightShift: true, WageMin: 3500, WageMax: 6000,
+		HiresUntrained: true, // O*NET Job Zone One example: food preparation workers
 	},
 
 	// ── production ──────────────────────────────────────────────────────────
@@ -406,6 +420,7 @@ var Occupations = []Occupation{
 		Demands: demands(2, 0, 0, 1, 2, 2, 2, 2, 1, 1, 1), EssentialDemands: []string{"fineMotor"},
 		Accommodations: []string{"job-coach", "seated-work", "flexible-hours", "quiet-space", "sign-language", "accessible-toilet"},
 		WorkModes:      onsite, WeeklyHours: []int{40, 30, 20}, WageMin: 2800, WageMax: 5000,
+		HiresUntrained: true, // judgement: O*NET's Job Zone for hand packers not read here
 	},
 	{ // O*NET: Electrical, Electronic, and Electromechanical Assemblers
 		Code: "assembler", Zh: "装配工", En: "Assembler", Group: "production",
@@ -433,6 +448,7 @@ var Occupations = []Occupation{
 		Demands: demands(3, 0, 0, 0, 0, 1, 3, 2, 1, 1, 2), EssentialDemands: []string{"vision", "fineMotor"},
 		Accommodations: []string{"seated-work", "sign-language", "job-coach", "quiet-space", "accessible-toilet"},
 		WorkModes:      onsite, WeeklyHours: []int{40, 44}, WageMin: 3500, WageMax: 6500,
+		HiresUntrained: true, // O*NET Job Zone One example: sewing machine operators
 	},
 	{ // O*NET: Craft Artists
 		Code: "handicraft-maker", Zh: "手工艺制作员", En: "Handicraft maker", Group: "production",
@@ -482,6 +498,7 @@ var Occupations = []Occupation{
 		Demands: demands(2, 1, 0, 3, 3, 2, 1, 3, 1, 1, 1), EssentialDemands: []string{"walking"},
 		Accommodations: []string{"job-coach", "flexible-hours", "sign-language"},
 		WorkModes:      onsite, WeeklyHours: []int{40, 30, 20}, NightShift: true, WageMin: 2900, WageMax: 4800,
+		HiresUntrained: true, // O*NET Job Zone One example (mynextmove): maids and housekeeping cleaners
 	},
 	{ // O*NET: Laundry and Dry-Cleaning Workers
 		Code: "laundry-worker", Zh: "洗衣熨烫工", En: "Laundry worker", Group: "services",
@@ -508,6 +525,7 @@ var Occupations = []Occupation{
 		Demands: demands(2, 1, 0, 3, 3, 3, 2, 3, 1, 0, 1), EssentialDemands: []string{"walking"},
 		Accommodations: []string{"job-coach", "flexible-hours", "quiet-space", "sign-language"},
 		WorkModes:      onsite, WeeklyHours: []int{40, 30}, WageMin: 3000, WageMax: 5200,
+		HiresUntrained: true, // O*NET Job Zone One example: landscaping and groundskeeping workers
 	},
 	{ // O*NET: Cashiers
 		Code: "cashier", Zh: "收银员", En: "Cashier", Group: "services",
