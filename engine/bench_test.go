@@ -97,6 +97,18 @@ func recallOnce(key string, f func() float64) float64 {
 	return r
 }
 
+// meterCPU starts measuring the CPU time a benchmark's loop uses; the function
+// it returns reports it per operation (cpu-ns/op). On a machine others share,
+// wall time (ns/op) counts the waits for a core too; CPU time does not.
+func meterCPU(b *testing.B) func() {
+	start := processCPU()
+	return func() {
+		if used := processCPU() - start; used > 0 && b.N > 0 {
+			b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
+		}
+	}
+}
+
 // found counts how many of want's ids got lists, in the same place.
 func found(got, want []engine.MatchResult) (hits, of int) {
 	for i, r := range want {
@@ -146,6 +158,7 @@ func BenchmarkMatch(b *testing.B) {
 			})
 			b.ReportAllocs()
 			b.ResetTimer()
+			defer meterCPU(b)()
 			for i := range b.N {
 				if _, err := w.m.Matches(w.seekers[i%len(w.seekers)].ID, engine.KindPost, benchK); err != nil {
 					b.Fatal(err)
@@ -167,6 +180,7 @@ func BenchmarkMatchNoPruning(b *testing.B) {
 			defer engine.SetPruning(w.m, true)
 			b.ReportAllocs()
 			b.ResetTimer()
+			defer meterCPU(b)()
 			for i := range b.N {
 				if _, err := w.m.Matches(w.seekers[i%len(w.seekers)].ID, engine.KindPost, benchK); err != nil {
 					b.Fatal(err)
@@ -182,6 +196,7 @@ func BenchmarkMatchBruteForce(b *testing.B) {
 			w := matchWorld(b, n)
 			b.ReportAllocs()
 			b.ResetTimer()
+			defer meterCPU(b)()
 			for i := range b.N {
 				engine.BruteForce(w.seekers[i%len(w.seekers)], w.posts, benchToday, benchK)
 			}
@@ -217,6 +232,7 @@ func BenchmarkCandidates(b *testing.B) {
 		})
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer meterCPU(b)()
 		for range b.N {
 			if _, err := w.m.Candidates(open[r.IntN(len(open))].ID, benchK, keep); err != nil {
 				b.Fatal(err)
@@ -248,6 +264,7 @@ func BenchmarkGaps(b *testing.B) {
 		})
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer meterCPU(b)()
 		for i := range b.N {
 			if _, err := w.m.Gaps(w.seekers[i%len(w.seekers)].ID, benchK); err != nil {
 				b.Fatal(err)
