@@ -32,8 +32,8 @@ func readBody(c *gin.Context) ([]byte, error) {
 }
 
 // decode reads a JSON object strictly into v: unknown fields, wrong types,
-// trailing data and keys that look like MongoDB operators are rejected with the
-// field that is wrong. When v already holds a record, present fields overwrite it
+// trailing data, keys that look like MongoDB operators and text or shapes
+// that engine.CheckJSON refuses are rejected with the field that is wrong. When v already holds a record, present fields overwrite it
 // (a PATCH).
 func decode(c *gin.Context, v any) error {
 	body, err := readBody(c)
@@ -45,6 +45,12 @@ func decode(c *gin.Context, v any) error {
 
 // decodeJSON is decode without the HTTP request: imports use it too.
 func decodeJSON(body []byte, v any) error {
+	if field, problem := engine.CheckJSON(body, ""); problem != "" {
+		if field == "" {
+			field = "body"
+		}
+		return invalid(field, problem)
+	}
 	var raw any
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
@@ -56,9 +62,6 @@ func decodeJSON(body []byte, v any) error {
 	}
 	if _, isObj := raw.(map[string]any); !isObj {
 		return invalid("body", "must be a JSON object")
-	}
-	if field := engine.OperatorKey(raw, ""); field != "" {
-		return invalid(field, "keys starting with $ or containing . are not allowed")
 	}
 	d = json.NewDecoder(bytes.NewReader(body))
 	d.DisallowUnknownFields()

@@ -274,12 +274,30 @@ func (st *site) fail(c *gin.Context, err error) {
 	c.Abort()
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: a path that starts with
+// one slash, with no second slash or backslash a browser could read as
+// another host, no scheme, and no control, bidirectional or invisible
+// character (browsers drop tabs and line breaks from URLs, so "/\t/evil.com"
+// is "//evil.com" to them) — checked as given and percent-decoded.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	for _, s := range []string{next, unescaped(next)} {
+		if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') ||
+			engine.TextProblem(s, true) != "" {
+			return "/"
+		}
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next
+}
+
+// unescaped is s percent-decoded, or s when it does not decode.
+func unescaped(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
 }
 
 // seeOther redirects after a successful form (post/redirect/get) with a notice.

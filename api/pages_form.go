@@ -32,8 +32,16 @@ func (f *form) unchanged(kind engine.Kind, r engine.Record) error {
 	return engine.Changed(kind, r.RecordMeta().ID)
 }
 
-// str is a trimmed text field.
-func (f *form) str(name string) string { return strings.TrimSpace(f.c.PostForm(name)) }
+// str is a trimmed text field; text that breaks engine.TextProblem's rule for
+// prose is a problem of the field (names and titles get the line rule when
+// their record is validated).
+func (f *form) str(name string) string {
+	s := strings.TrimSpace(f.c.PostForm(name))
+	if msg := engine.TextProblem(s, false); msg != "" {
+		f.problems.Add(name, "%s", msg)
+	}
+	return s
+}
 
 // int is a whole-number field; empty is 0.
 func (f *form) int(name string) int {

@@ -418,3 +418,115 @@ func TestCoordinatesMustBeFinite(t *testing.T) {
 		t.Errorf("home.lat stored as %v", lat)
 	}
 }
+
+// TestTextHygiene: names and titles refuse control, bidirectional and
+// invisible characters; no text takes NUL or invalid UTF-8 (it was silently
+// replaced); nesting and string sizes are bounded in every body, xAPI's
+// free-form context included. Each answers 400 naming the field and writes
+// nothing.
+func TestTextHygiene(t *testing.T) {
+	t.Parallel()
+	e := shared
+	post := func(title string) string {
+		p := testPost("", "e-1", title)
+		p.Description = "测试"
+		b, _ := json.Marshal(p)
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		for _, k := range []string{"id", "createdAt", "updatedAt", "rev"} {
+			delete(m, k)
+		}
+		b, _ = json.Marshal(m)
+		return string(b)
+	}
+	for _, tc := range []struct{ name, title, field string }{
+		{"NUL", "面点师\x00", "title"},
+		{"bell", "面点师\a", "title"},
+		{"newline in a title", "面点师\n招聘", "title"},
+		{"right-to-left override", "面点师\u202egnp.exe", "title"},
+		{"isolate", "面点师\u2066x\u2069", "title"},
+		{"zero-width space", "面点\u200b师", "title"},
+		{"zero-width joiner", "面点\u200d师", "title"},
+		{"byte-order mark", "\ufeff面点师", "title"},
+		{"too long", strings.Repeat("长", MaxJSONStringForTest()), "title"},
+	} {
+		res, body := e.do(t, "emp1", "POST", "/api/v1/posts", post(tc.title))
+		if res.StatusCode != 400 || !slices.Contains(errorFields(body), tc.field) {
+			t.Errorf("%s: %d %s", tc.name, res.StatusCode, body)
+		}
+	}
+	// Invalid UTF-8 is refused, not replaced with U+FFFD.
+	raw := strings.Replace(post("面点师XX"), "XX", "\xff\xfe", 1)
+	res, body := e.do(t, "emp1", "POST", "/api/v1/posts", raw)
+	if res.StatusCode != 400 || !slices.Contains(errorFields(body), "title") {
+		t.Errorf("invalid UTF-8: %d %s", res.StatusCode, body)
+	}
+	// A description may hold line breaks, not a NUL.
+	res, body = e.do(t, "emp1", "POST", "/api/v1/posts", strings.Replace(post("面点师"), `"测试"`, `"第一行\n第二行\u0000"`, 1))
+	if res.StatusCode != 400 || !slices.Contains(errorFields(body), "description") {
+		t.Errorf("NUL in a description: %d %s", res.StatusCode, body)
+	}
+	res, body = e.do(t, "emp1", "POST", "/api/v1/posts", strings.Replace(post("面点师 Pastry cook 🧁"), `"测试"`, `"第一行\n第二行"`, 1))
+	if res.StatusCode != 201 {
+		t.Errorf("a clean post with lines in its description: %d %s", res.StatusCode, body)
+	}
+	// A seeker's name through the API.
+	m := seekerJSON(0)
+	m["residentId"] = residentID("19660606", int(outcomeIDs.Add(1)))
+	m["certificate"] = m["residentId"].(string) + "42"
+	m["name"] = "王\u202e芳"
+	res, body = e.do(t, "couns-x", "POST", "/api/v1/seekers", m)
+	if res.StatusCode != 400 || !slices.Contains(errorFields(body), "name") {
+		t.Errorf("bidi override in a name: %d %s", res.StatusCode, body)
+	}
+	mustNotBeStored(t, m["residentId"].(string))
+}
+
+// MaxJSONStringForTest is a length in CJK characters (3 bytes each) just over the string limit.
+func MaxJSONStringForTest() int { return 16<<10/3 + 1 }
+
+// TestLoginNextStaysOnSite: after login the page sends the visitor only to a
+// path of this site; anything a browser could read as another host goes home.
+func TestLoginNextStaysOnSite(t *testing.T) {
+	t.Parallel()
+	for next, want := range map[string]string{
+		"/seekers/s-x?tab=1":   "/seekers/s-x?tab=1",
+		"/%09/evil.com":        "/",
+		"/\t/evil.com":         "/",
+		"/\n/evil.com":         "/",
+		"/\r\n/evil.com":       "/",
+		"//evil.com":           "/",
+		"/\\evil.com":          "/",
+		"/x\\..\\..\\evil.com": "/",
+		"https://evil.com/":    "/",
+		"javascript:alert(1)":  "/",
+		"/\x00/evil.com":       "/",
+		"/\u202e/moc.live":     "/",
+		"evil.com":             "/",
+		"":                     "/",
+		"/%2F/evil.com":        "/",
+		"/%5Cevil.com":         "/",
+		"/%E2%80%AE/moc.live":  "/",
+		"/%00":                 "/",
+		"http:/evil.com":       "/",
+		"/ok%zz":               "/",
+	} {
+		// The POST that logs in and redirects.
+		b := newBrowser(t, "en")
+		res, _ := b.post("/login", "/login", url.Values{"username": {"couns-x"}, "password": {testPassword}, "next": {next}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != want {
+			t.Errorf("POST next=%q: %d to %q, want %q", next, res.StatusCode, res.Header.Get("Location"), want)
+		}
+		// The GET of the login page by someone logged in redirects at once.
+		res, _ = b.get("/login?next=" + url.QueryEscape(next))
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != want {
+			t.Errorf("GET next=%q: %d to %q, want %q", next, res.StatusCode, res.Header.Get("Location"), want)
+		}
+	}
+	// The login page's own ?next= goes through the same rule.
+	b := newBrowser(t, "en")
+	_, page := b.get("/login?next=/%09/evil.com")
+	if !strings.Contains(page, `name="next" value="/"`) {
+		t.Error("the login form keeps a next that leaves the site")
+	}
+}

@@ -143,7 +143,7 @@ func (s *Service) Refer(ctx context.Context, r *Referral, note string, by *User,
 	if !ValidID(r.PostID) {
 		p.Add("postId", "is required")
 	}
-	checkText(&p, "note", note, false, maxNote)
+	checkProse(&p, "note", note, false, maxNote)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ type Move struct {
 // the placement-followups job creates the placement from the hired referral.
 func (s *Service) MoveReferral(ctx context.Context, id string, m Move, by *User, allow func(*Referral) error) (*Referral, *Placement, error) {
 	var p Problems
-	checkText(&p, "note", m.Note, false, maxNote)
+	checkProse(&p, "note", m.Note, false, maxNote)
 	if m.Status == "" {
 		p.Add("status", "is required")
 	}

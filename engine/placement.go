@@ -109,7 +109,7 @@ func (o *FollowUpOutcome) Check() error {
 		p.Add("monthlyWage", "must be 0 when employed is false")
 	}
 	checkRange(&p, "monthlyWage", o.MonthlyWage, 0, 1_000_000)
-	checkText(&p, "note", o.Note, false, maxNote)
+	checkProse(&p, "note", o.Note, false, maxNote)
 	return p.Err()
 }
 

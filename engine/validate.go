@@ -35,9 +35,24 @@ func checkID(p *Problems, id string) {
 	}
 }
 
+// checkText checks a one-line text (a name, a title) against the text rule
+// (TextProblem) and its length.
 func checkText(p *Problems, field, v string, required bool, max int) {
+	checkString(p, field, v, required, max, true)
+}
+
+// checkProse is checkText for text that may run over lines (a description, a note).
+func checkProse(p *Problems, field, v string, required bool, max int) {
+	checkString(p, field, v, required, max, false)
+}
+
+func checkString(p *Problems, field, v string, required bool, max int, line bool) {
 	if required && strings.TrimSpace(v) == "" {
 		p.Add(field, "is required")
+		return
+	}
+	if msg := TextProblem(v, line); msg != "" {
+		p.Add(field, "%s", msg)
 		return
 	}
 	if utf8.RuneCountInString(v) > max {
@@ -268,7 +283,7 @@ func (x *Post) Validate(exists SkillExists) error {
 		p.Add("employerId", "is required")
 	}
 	checkText(&p, "title", x.Title, true, 200)
-	checkText(&p, "description", x.Description, false, 5000)
+	checkProse(&p, "description", x.Description, false, 5000)
 	seen := map[string]bool{}
 	for i, s := range x.Skills {
 		f := fmt.Sprintf("skills[%d]", i)
@@ -319,7 +334,7 @@ func (c *Class) Validate(exists SkillExists) error {
 	var p Problems
 	checkID(&p, c.ID)
 	checkText(&p, "title", c.Title, true, 200)
-	checkText(&p, "description", c.Description, false, 5000)
+	checkProse(&p, "description", c.Description, false, 5000)
 	checkText(&p, "provider", c.Provider, true, 200)
 	checkSkills(&p, "skills", c.Skills, exists)
 	checkEnum(&p, "mode", c.Mode, WorkModes)
