@@ -44,6 +44,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (a *app, err error)
 	defer func() {
 		if err != nil {
 			a.close(context.Background())
+			err = explainDamage(ctx, cfg, err)
 		}
 	}()
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
@@ -111,8 +112,30 @@ func (a *app) skillNames(code string) (string, string) {
 	return "", ""
 }
 
-// load brings the in-memory state and the index up to date with the store.
+// explainDamage replaces err, when the embedded database's files are
+// damaged, with the one line that names the file and what to do (instead of
+// the FerretDB error it caused, frames and all); otherwise it is err.
+func explainDamage(ctx context.Context, cfg config, err error) error {
+	if cfg.MongoURI != "" {
+		return err
+	}
+	var damaged *embedded.DamagedError
+	if errors.As(embedded.CheckFiles(context.WithoutCancel(ctx), cfg.DataDir), &damaged) {
+		return damaged
+	}
+	return err
+}
+
+// load brings the in-memory state and the index up to date with the store;
+// a damaged database file is reported as explainDamage says.
 func (a *app) load(ctx context.Context) error {
+	if err := a.loadState(ctx); err != nil {
+		return explainDamage(ctx, a.cfg, err)
+	}
+	return nil
+}
+
+func (a *app) loadState(ctx context.Context) error {
 	start := time.Now()
 	st, err := a.svc.Load(ctx)
 	if err != nil {
