@@ -53,6 +53,12 @@ func Start(ctx context.Context, dataDir string, log *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded database dir: %w", err)
 	}
+	// FerretDB hands the SQLite files' names to SQLite as URIs unescaped, so a
+	// '#' or '?' in the path cuts it short and the start fails deep inside
+	// (found by TestTryIt, whose temporary dirs were named after "file.md#1").
+	if strings.ContainsAny(dir, "#?") {
+		return nil, fmt.Errorf("embedded database dir %q: the path must not contain '#' or '?' (the embedded SQLite cannot open it); choose another --data-dir", dir)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded database dir: %w", err)
 	}

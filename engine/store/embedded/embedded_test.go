@@ -47,3 +47,16 @@ func TestMinLevel(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusesURIPath: a data dir whose path holds '#' or '?' is refused at
+// once with a message naming it (the embedded SQLite would fail deep inside).
+func TestRefusesURIPath(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"a#1", "b?x"} {
+		dir := t.TempDir() + "/" + name
+		_, err := Start(context.Background(), dir, slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)))
+		if err == nil || !strings.Contains(err.Error(), "must not contain") || !strings.Contains(err.Error(), name) {
+			t.Errorf("Start(%q) = %v, want a refusal naming the path", dir, err)
+		}
+	}
+}
