@@ -585,3 +585,23 @@ func takeSlot[T any](free *[]int32, slots *[]T) int32 {
 	*slots = append(*slots, zero)
 	return int32(len(*slots) - 1)
 }
+
+// Holds says whether the matching state has the record kind/id (a post open
+// or closed, a class, a seeker not erased), for `jobbridge check`.
+func (m *Matcher) Holds(kind Kind, id string) bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	switch kind {
+	case KindPost:
+		_, open := m.postIDs[id]
+		_, closed := m.closed[id]
+		return open || closed
+	case KindClass:
+		_, ok := m.classIDs[id]
+		return ok
+	case KindSeeker:
+		_, ok := m.seekerIDs[id]
+		return ok
+	}
+	return false
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 )
 
 // Follower is in-memory state kept in step with the store through the change
@@ -56,10 +57,14 @@ type LoadStats struct {
 	Records      int   // records read from the store
 	IndexApplied int   // records newer than the index's last rev, applied to it
 	IndexLastRev int64 // the index's last rev before loading
+	// IndexRechecked counts records at or below the last rev written within
+	// FeedGrace of the newest write, applied again (see reconcileTail).
+	IndexRechecked int
 }
 
 // Load reads every record into the in-memory state and applies to the index
-// only the records newer than its last rev (the delta since it last ran).
+// the records newer than its last rev (the delta since it last ran) and the
+// tail of the writes at or below it (reconcileTail).
 func (s *Service) Load(ctx context.Context) (LoadStats, error) {
 	var st LoadStats
 	last, err := s.Index.LastRev()
@@ -68,6 +73,7 @@ func (s *Service) Load(ctx context.Context) (LoadStats, error) {
 	}
 	st.IndexLastRev = last
 	h := newHorizon(s.Clock.Now(), 0)
+	var tail indexTail
 	for _, kind := range Kinds {
 		var delta []Record
 		flush := func() error {
@@ -86,7 +92,11 @@ func (s *Service) Load(ctx context.Context) (LoadStats, error) {
 			m := r.RecordMeta()
 			h.saw(m.Rev, m.UpdatedAt)
 			s.remember(kind, r)
-			if slices.Contains(IndexedKinds, kind) && m.Rev > last {
+			if !slices.Contains(IndexedKinds, kind) {
+				return nil
+			}
+			tail.saw(kind, r, m.Rev <= last)
+			if m.Rev > last {
 				delta = append(delta, r)
 				if len(delta) >= 1000 {
 					return flush()
@@ -101,6 +111,11 @@ func (s *Service) Load(ctx context.Context) (LoadStats, error) {
 			return st, fmt.Errorf("load %ss: %w", kind, err)
 		}
 	}
+	n, err := tail.reapply(ctx, s.Index)
+	st.IndexRechecked = n
+	if err != nil {
+		return st, err
+	}
 	if err := s.loadTraining(ctx, h); err != nil {
 		return st, err
 	}
@@ -108,6 +123,59 @@ func (s *Service) Load(ctx context.Context) (LoadStats, error) {
 		return st, err
 	}
 	return st, s.advance(ctx, h)
+}
+
+// indexTail gathers, while Load reads the store, the indexed records at or
+// below the index's last rev that may still be missing from it. The last rev
+// is the highest rev applied, but revs are taken before the store commits: a
+// write can take rev 10, another rev 11 and commit and index first, and a
+// kill -9 between the first one's commit and its apply leaves rev 10 in the
+// store and not in the index, below a last rev of 11. Such a write took its
+// rev less than FeedGrace before the process died (a write is stored and
+// applied within FeedGrace), and so less than FeedGrace before the newest
+// write the store holds: applying again every record written within
+// FeedGrace of the newest one closes the gap, at the cost of re-indexing the
+// last 30 s of writes at each start.
+type indexTail struct {
+	newest time.Time
+	held   []tailRecord
+}
+
+type tailRecord struct {
+	kind Kind
+	r    Record
+}
+
+// saw counts an indexed record; below says its rev is at or below the last rev.
+func (t *indexTail) saw(kind Kind, r Record, below bool) {
+	at := r.RecordMeta().UpdatedAt
+	if at.After(t.newest) {
+		t.newest = at
+	}
+	if below && !at.Before(t.newest.Add(-FeedGrace)) {
+		t.held = append(t.held, tailRecord{kind, r})
+	}
+}
+
+// reapply applies again the held records written within FeedGrace of the newest write.
+func (t *indexTail) reapply(ctx context.Context, ix Index) (int, error) {
+	cut := t.newest.Add(-FeedGrace)
+	byKind := map[Kind][]Record{}
+	n := 0
+	for _, h := range t.held {
+		if !h.r.RecordMeta().UpdatedAt.Before(cut) {
+			byKind[h.kind] = append(byKind[h.kind], h.r)
+			n++
+		}
+	}
+	for _, kind := range IndexedKinds {
+		if rs := byKind[kind]; len(rs) > 0 {
+			if err := ix.Apply(ctx, kind, rs, 0); err != nil {
+				return n, fmt.Errorf("reconcile index %ss: %w", kind, err)
+			}
+		}
+	}
+	return n, nil
 }
 
 // ownMark is the mark Apply stores with records this process applies: their

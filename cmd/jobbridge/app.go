@@ -145,7 +145,7 @@ func (a *app) loadState(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.log.Info("loaded", "records", st.Records, "indexLastRev", st.IndexLastRev, "indexApplied", st.IndexApplied,
+	a.log.Info("loaded", "records", st.Records, "indexLastRev", st.IndexLastRev, "indexApplied", st.IndexApplied, "indexRechecked", st.IndexRechecked,
 		"lrsCaughtUp", lst.Statements+lst.Documents, "ms", time.Since(start).Milliseconds())
 	return nil
 }

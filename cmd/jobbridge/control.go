@@ -107,6 +107,7 @@ func (a *app) serveControl(ctx context.Context, ln *controlListener) (stop func(
 	mux.HandleFunc("POST /jobs/{name}/run", a.controlRunJob)
 	mux.HandleFunc("POST /import", a.controlImport)
 	mux.HandleFunc("GET /export", a.controlExport)
+	mux.HandleFunc("GET /check", a.controlCheck)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	go func() {

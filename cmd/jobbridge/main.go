@@ -45,6 +45,7 @@ Usage:
   jobbridge import FILE|DIR ...     import NDJSON records (idempotent by id)
   jobbridge export --kind KIND      write one kind as NDJSON to stdout
   jobbridge reindex                 rebuild the search index from the store
+  jobbridge check                   compare store, index and in-memory state; non-zero on drift
   jobbridge jobs list               the scheduled jobs, their next slot and last run
   jobbridge jobs run NAME [--now T] run a job now (as if it were T, RFC 3339)
   jobbridge quality [--json]        ranking quality over the demo and generated data (no database)
@@ -72,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "serve":
 		cfg.bind(fs, true)
-	case "import", "reindex":
+	case "import", "reindex", "check":
 		cfg.bind(fs, false)
 	case "export":
 		cfg.bind(fs, false)
@@ -130,6 +131,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return ctl.importPaths(ctx, log, fs.Args())
 		case "export":
 			return ctl.export(ctx, k, stdout)
+		case "check":
+			return ctl.check(ctx, stdout)
 		}
 	}
 	if err != nil {
@@ -159,6 +162,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		})
 	case "jobs":
 		return runJobs(ctx, &cfg, log, ja, stdout, nil)
+	case "check":
+		return runCheckOffline(ctx, cfg, stdout)
 	case "reindex":
 		if err := os.RemoveAll(filepath.Join(cfg.DataDir, "index")); err != nil {
 			return err

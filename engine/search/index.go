@@ -173,3 +173,22 @@ func (ix *Index) Close() error {
 	}
 	return nil
 }
+
+// Holds says whether the index has a document for the record kind/id.
+func (ix *Index) Holds(kind engine.Kind, id string) (bool, error) {
+	d, err := ix.bi.Document(docID(kind, id))
+	if err != nil {
+		return false, fmt.Errorf("index document %s %s: %w", kind, id, err)
+	}
+	return d != nil, nil
+}
+
+// Count is the number of documents of a kind in the index.
+func (ix *Index) Count(ctx context.Context, kind engine.Kind) (uint64, error) {
+	req := bleve.NewSearchRequestOptions(term(fieldKind, string(kind)), 0, 0, false)
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return 0, fmt.Errorf("count %ss in the index: %w", kind, err)
+	}
+	return res.Total, nil
+}
