@@ -633,6 +633,91 @@ func TestBrowser(t *testing.T) {
 		b.keyboardPass("/seekers/s-000002/matches")
 	})
 
+	// The demo trainee takes the shipped cmi5 AU (fixtures/content/cmi5-demo)
+	// from her courses page: the launch, the AU's fetch, LMS.LaunchData and its
+	// statements all really happen, and the unit shows done with the LMS's satisfied.
+	t.Run("trainee-cmi5", func(t *testing.T) {
+		if class.ID != fixtures.DemoRemoteClass {
+			if _, err := demo.svc.Enroll(ctx, &engine.Enrollment{SeekerID: fixtures.DemoTraineeSeeker, ClassID: fixtures.DemoRemoteClass},
+				fixtures.DemoCounsellor); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := role(t)
+		b.login("demo-trainee")
+		courses := "/seekers/" + fixtures.DemoTraineeSeeker + "/courses"
+		b.open(courses)
+		enr := eval[string](b, `document.querySelector('form.launch').action.split("/")[4]`)
+		launch := fmt.Sprintf(`form[action="/enrollments/%s/modules/%s/launch"] button`, enr, fixtures.DemoAUModule)
+		b.submit(launch)
+		if p := b.path(); !strings.HasPrefix(p, "/content/cmi5-demo/au.html?") {
+			t.Fatalf("the launch went to %s", p)
+		}
+		for _, want := range []string{"endpoint", "fetch", "actor", "registration", "activityId"} {
+			if !strings.Contains(b.path(), want+"=") {
+				t.Errorf("launch parameter %s missing from %s", want, b.path())
+			}
+		}
+		waitFor := func(cond, what string) {
+			t.Helper()
+			if !eval[bool](b, `new Promise((ok) => { const t0 = Date.now(); (function w() {
+				if (`+cond+`) ok(true); else if (Date.now() - t0 > 15000) ok(false); else setTimeout(w, 50); })(); })`) {
+				t.Fatalf("waiting for %s: page says %q", what, b.text("main"))
+			}
+		}
+		waitFor(`!document.getElementById("next").hidden`, "the AU's first page")
+		b.do(chromedp.Click("#next"))
+		waitFor(`document.getElementById("status").innerText.includes("2 / 3")`, "page 2")
+		b.do(chromedp.Click("#next"))
+		waitFor(`!document.getElementById("finish").hidden && document.getElementById("status").innerText.includes("3 / 3")`, "page 3")
+		png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(shots, "trainee-cmi5-au.png"), png, 0o644)
+		b.do(chromedp.Click("#finish"))
+		for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			// The AU navigates away by itself: poll from here, not in the page.
+			p, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.pathname`))
+			if err == nil && p == courses {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the AU did not return to the courses page: %q %v", p, err)
+			}
+		}
+		b.do(chromedp.WaitReady("body"))
+		row := b.text("#course-" + enr + " ol.modules li:first-child")
+		if !strings.Contains(row, "已完成") {
+			t.Errorf("the AU's unit after finishing: %q", row)
+		}
+		v, err := demo.svc.Enrollment(ctx, enr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mp := v.Modules[fixtures.DemoAUModule]; !mp.Completed || mp.Progress != 100 {
+			t.Errorf("the AU's module progress %+v", mp)
+		}
+		// What the AU and the LMS wrote, in order, as the admin reads it.
+		admin := engine.LRSClient{User: &engine.User{Meta: engine.Meta{ID: "u-demo-admin"}, Role: engine.RoleAdmin}}
+		sts, _, _, err := demo.lrs.Statements(ctx, admin, engine.StatementQuery{Registration: engine.Registration(enr), Ascending: true, Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var verbs []string
+		for _, st := range sts {
+			var doc struct {
+				Verb struct{ ID string } `json:"verb"`
+			}
+			json.Unmarshal([]byte(st.Body), &doc)
+			verbs = append(verbs, doc.Verb.ID[strings.LastIndex(doc.Verb.ID, "/")+1:])
+		}
+		if want := "launched initialized progressed progressed completed satisfied terminated"; strings.Join(verbs, " ") != want {
+			t.Errorf("statements of the registration: %v, want %s", verbs, want)
+		}
+		b.check("trainee-cmi5-courses", func() { b.open(courses) })
+	})
+
 	t.Run("provider", func(t *testing.T) {
 		b := role(t)
 		b.login("demo-provider")

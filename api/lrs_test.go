@@ -13,6 +13,7 @@ import (
 
 	"jobbridge/api"
 	"jobbridge/engine"
+	"jobbridge/fixtures"
 )
 
 var lrsOnce sync.Once
@@ -351,5 +352,119 @@ func TestCourseStructureImport(t *testing.T) {
 	if res.StatusCode != 200 || c.ActivityID != "https://lms.example.cn/course/cmi5" || len(c.Modules) != 1 || c.Modules[0].ID != "au-1" ||
 		c.Modules[0].MoveOn != "CompletedOrPassed" || c.Modules[0].LaunchURL != "https://lms.example.cn/au/1.html" || res.Header.Get("ETag") == "" {
 		t.Fatalf("import: %d %s", res.StatusCode, out)
+	}
+}
+
+// TestCmi5Launch: a trainee's launch of an imported AU (DESIGN §6): the
+// launch parameters, the one-time fetch URL, LMS.LaunchData, the session's
+// credential (about the trainee only), and satisfied by moveOn.
+func TestCmi5Launch(t *testing.T) {
+	e := lrsWorld(t)
+	ctx := context.Background()
+	if err := e.svc.Create(ctx, engine.KindClass, trainingClass("c-au", 5)); err != nil {
+		t.Fatal(err)
+	}
+	if res, out := e.doWith(t, "admin", "PUT", "/api/v1/classes/c-au/course-structure", string(fixtures.DemoCourseStructure()),
+		map[string]string{"Content-Type": "application/xml"}); res.StatusCode != 200 {
+		t.Fatalf("import: %d %s", res.StatusCode, out)
+	}
+	if _, err := e.svc.Enroll(ctx, &engine.Enrollment{Meta: engine.Meta{ID: "en-au-x"}, SeekerID: "s-lrs-x", ClassID: "c-au"}, "u-admin"); err != nil {
+		t.Fatal(err)
+	}
+	trainee, _ := e.svc.User("u-tlrs")
+	req := engine.LaunchRequest{EnrollmentID: "en-au-x", ModuleID: "au-1", Base: e.srv.URL, ReturnURL: e.srv.URL + "/seekers/s-lrs-x/courses"}
+	if _, err := e.lrs.LaunchAU(ctx, &engine.User{Meta: engine.Meta{ID: "u-other"}, Role: engine.RoleTrainee, SeekerID: "s-lrs-h"}, req); engine.ErrorCode(err) != engine.EFORBIDDEN {
+		t.Errorf("another trainee's launch: %v", err)
+	}
+	bad := req
+	bad.ModuleID = "au-9"
+	if _, err := e.lrs.LaunchAU(ctx, trainee, bad); engine.ErrorCode(err) != engine.ENOTFOUND {
+		t.Errorf("no such module: %v", err)
+	}
+	to, err := e.lrs.LaunchAU(ctx, trainee, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(to)
+	q := u.Query()
+	if u.Path != "/content/cmi5-demo/au.html" || q.Get("endpoint") != e.srv.URL+"/xapi/" || q.Get("registration") != engine.Registration("en-au-x") ||
+		q.Get("activityId") != engine.ModuleActivity("c-au", "au-1") || !strings.Contains(q.Get("actor"), `"name":"s-lrs-x"`) {
+		t.Fatalf("launch URL %s", to)
+	}
+	fetch := func(method string) (int, map[string]string) {
+		r, _ := http.NewRequest(method, q.Get("fetch"), nil)
+		res, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]string
+		json.NewDecoder(res.Body).Decode(&out)
+		return res.StatusCode, out
+	}
+	if st, _ := fetch("GET"); st != 405 {
+		t.Errorf("GET of the fetch URL: %d", st)
+	}
+	st, tok := fetch("POST")
+	if st != 200 || tok["auth-token"] == "" {
+		t.Fatalf("fetch: %d %v", st, tok)
+	}
+	if st, again := fetch("POST"); st != 200 || again["error-code"] != "1" || again["auth-token"] != "" {
+		t.Errorf("second fetch: %d %v", st, again)
+	}
+	au := map[string]string{"Authorization": "Basic " + tok["auth-token"], "X-Experience-API-Version": "1.0.3"}
+	state := "/xapi/activities/state?" + url.Values{"activityId": {q.Get("activityId")}, "agent": {q.Get("actor")},
+		"registration": {q.Get("registration")}, "stateId": {"LMS.LaunchData"}}.Encode()
+	res, out := e.doWith(t, "", "GET", state, "", au)
+	var ld struct {
+		ContextTemplate               struct{ Extensions map[string]string }
+		MoveOn, ReturnURL, LaunchMode string
+	}
+	json.Unmarshal(out, &ld)
+	session := ld.ContextTemplate.Extensions["https://w3id.org/xapi/cmi5/context/extensions/sessionid"]
+	if res.StatusCode != 200 || ld.MoveOn != "Completed" || ld.LaunchMode != "Normal" || ld.ReturnURL != req.ReturnURL || session == "" {
+		t.Fatalf("LMS.LaunchData: %d %s", res.StatusCode, out)
+	}
+	statement := func(seeker, verb string) string {
+		return fmt.Sprintf(`{"actor":{"account":{"homePage":%q,"name":%q}},"verb":{"id":"http://adlnet.gov/expapi/verbs/%s"},"object":{"id":%q},
+			"context":{"registration":%q,"extensions":{"https://w3id.org/xapi/cmi5/context/extensions/sessionid":%q}}}`,
+			e.srv.URL+"/", seeker, verb, q.Get("activityId"), q.Get("registration"), session)
+	}
+	if res, out := e.doWith(t, "", "POST", "/xapi/statements", statement("s-lrs-h", "completed"), au); res.StatusCode != 403 {
+		t.Errorf("the session's credential about someone else: %d %s", res.StatusCode, out)
+	}
+	if res, out := e.doWith(t, "", "POST", "/xapi/statements", statement("s-lrs-x", "completed"), au); res.StatusCode != 200 {
+		t.Fatalf("completed: %d %s", res.StatusCode, out)
+	}
+	if mp := progressOf(t, e, "en-au-x", "au-1"); !mp.Completed {
+		t.Errorf("after completed: %+v", mp)
+	}
+	res, out = e.doWith(t, "admin", "GET", "/xapi/statements?ascending=true&registration="+q.Get("registration"), "", map[string]string{"X-Experience-API-Version": "1.0.3"})
+	var page struct {
+		Statements []struct {
+			Verb      struct{ ID string }
+			Authority struct{ Name string }
+		}
+	}
+	json.Unmarshal(out, &page)
+	var verbs []string
+	for _, s := range page.Statements {
+		verbs = append(verbs, s.Verb.ID[strings.LastIndex(s.Verb.ID, "/")+1:]+"/"+s.Authority.Name)
+	}
+	lms := "jobbridge LMS (cmi5)"
+	if want := "launched/" + lms + " completed/cmi5: 居家远程办公入门（三页） satisfied/" + lms; res.StatusCode != 200 || strings.Join(verbs, " ") != want {
+		t.Errorf("the registration's statements (verb/authority): %d %v, want %s", res.StatusCode, verbs, want)
+	}
+	// Completing again writes no second satisfied.
+	e.doWith(t, "", "POST", "/xapi/statements", statement("s-lrs-x", "completed"), au)
+	res, out = e.doWith(t, "admin", "GET", "/xapi/statements?verb="+url.QueryEscape("https://w3id.org/xapi/adl/verbs/satisfied")+"&registration="+q.Get("registration"), "",
+		map[string]string{"X-Experience-API-Version": "1.0.3"})
+	if n := strings.Count(string(out), `"satisfied"`); res.StatusCode != 200 || n != 1 {
+		t.Errorf("satisfied statements after a second completed: %d (%d)", n, res.StatusCode)
+	}
+	for _, c := range e.lrs.Credentials() {
+		if strings.HasPrefix(c.Key, "cmi5-") {
+			t.Errorf("the admin's credential list shows a launch session: %s", c.Key)
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"jobbridge/engine/search"
 	"jobbridge/engine/store"
 	"jobbridge/engine/store/embedded"
+	"jobbridge/fixtures"
 )
 
 // env is one running stack: embedded FerretDB, store, Bleve index, service, HTTP server.
@@ -87,7 +88,7 @@ func startEnv(dir string, fill func(context.Context, *engine.Service) error) (*e
 	if err := fill(ctx, e.svc); err != nil {
 		return nil, err
 	}
-	e.srv = httptest.NewServer(api.New(api.Config{Service: e.svc, LRS: e.lrs, Matcher: e.matcher}).Handler())
+	e.srv = httptest.NewServer(api.New(api.Config{Service: e.svc, LRS: e.lrs, Matcher: e.matcher, Content: fixtures.Content()}).Handler())
 	return e, nil
 }
 

@@ -116,6 +116,7 @@ func (st *site) routes() []pageRoute {
 		{"GET", "/seekers/:id/gaps", roles(engine.RoleCounsellor, engine.RoleTrainee), st.seekerGaps},
 		{"GET", "/seekers/:id/courses", roles(engine.RoleCounsellor, engine.RoleTrainee), st.seekerCourses},
 		{"POST", "/enrollments/:id/withdraw", roles(engine.RoleCounsellor, engine.RoleTrainee), st.withdrawSubmit},
+		{"POST", "/enrollments/:id/modules/:module/launch", roles(engine.RoleTrainee), st.launchSubmit},
 		{"GET", "/seekers/:id/referrals", couns, st.seekerReferrals},
 		{"POST", "/seekers/:id/refer", couns, st.referSubmit},
 		{"GET", "/referrals", roles(engine.RoleCounsellor, engine.RoleEmployer), st.employerReferrals},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"jobbridge/api/lrs"
 	"jobbridge/engine"
 )
 
@@ -22,10 +23,14 @@ type courseView struct {
 	Modules []moduleRow
 	Done    int
 	Open    bool // no outcome yet: it may be withdrawn
+	// Launchable says some module is a cmi5 AU the trainee may launch.
+	Launchable bool
 }
 
 type moduleRow struct {
+	ID        string
 	Title     string
+	Launch    bool // a cmi5 AU the trainee may launch from here
 	Required  bool
 	Progress  int
 	Completed bool
@@ -61,11 +66,12 @@ func (st *site) seekerCourses(c *gin.Context) error {
 		cv := courseView{E: e, Class: &cl, Open: !engine.Final(e.Status)}
 		for _, m := range cl.Modules {
 			mp := e.Modules[m.ID]
-			row := moduleRow{Title: m.Title, Required: m.Required, Progress: mp.Progress, Completed: mp.Completed,
-				Next: e.Next != nil && e.Next.ID == m.ID}
+			row := moduleRow{ID: m.ID, Title: m.Title, Required: m.Required, Progress: mp.Progress, Completed: mp.Completed,
+				Next: e.Next != nil && e.Next.ID == m.ID, Launch: d.Own && m.LaunchURL != "" && e.Status != engine.EnrollmentWithdrawn}
 			if mp.Completed {
 				cv.Done++
 			}
+			cv.Launchable = cv.Launchable || row.Launch
 			cv.Modules = append(cv.Modules, row)
 		}
 		d.Courses = append(d.Courses, cv)
@@ -98,6 +104,25 @@ func (st *site) withdrawSubmit(c *gin.Context) error {
 		return err
 	}
 	return seeOther(c, "/seekers/"+url.PathEscape(v.SeekerID)+"/courses#course-"+v.ID, "withdrawn")
+}
+
+// launchSubmit launches a cmi5 AU of the trainee's enrollment (DESIGN §6):
+// the LRS writes LMS.LaunchData and the `launched` statement, and the
+// browser goes to the AU with its launch parameters.
+func (st *site) launchSubmit(c *gin.Context) error {
+	if st.lrs == nil {
+		return engine.Errorf(engine.ENOTFOUND, "this server runs no LRS")
+	}
+	u := pageUser(c)
+	base := lrs.SiteBase(c.Request)
+	id := c.Param("id")
+	to, err := st.lrs.LaunchAU(c.Request.Context(), u, engine.LaunchRequest{EnrollmentID: id, ModuleID: c.Param("module"), Base: base,
+		ReturnURL: base + "/seekers/" + url.PathEscape(u.SeekerID) + "/courses#course-" + url.PathEscape(id)})
+	if err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, to)
+	return nil
 }
 
 type inboxData struct{ Items []*engine.InboxItem }

@@ -2,8 +2,10 @@ package api
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -25,6 +27,7 @@ type Server struct {
 	sessions sessionCache
 	logins   *loginThrottle
 	proxies  []string
+	content  fs.FS
 }
 
 // Config wires a Server.
@@ -41,12 +44,15 @@ type Config struct {
 	// X-Forwarded-For names the client; none by default, so a client cannot
 	// name its own address to the login limits.
 	TrustedProxies []string
+	// Content is course content jobbridge hosts itself at /content/ (the
+	// shipped cmi5 AU, fixtures.Content); nil hosts none.
+	Content fs.FS
 }
 
 // New builds the server.
 func New(cfg Config) *Server {
 	s := &Server{svc: cfg.Service, lrs: cfg.LRS, matcher: cfg.Matcher, clock: cfg.Clock, log: cfg.Log,
-		tokenTTL: cfg.TokenTTL, ready: cfg.Ready, logins: newLoginThrottle(cfg.Login), proxies: cfg.TrustedProxies}
+		tokenTTL: cfg.TokenTTL, ready: cfg.Ready, logins: newLoginThrottle(cfg.Login), proxies: cfg.TrustedProxies, content: cfg.Content}
 	if s.clock == nil {
 		s.clock = cfg.Service.Clock
 	}
@@ -87,6 +93,10 @@ func (s *Server) Handler() http.Handler {
 			return u, err
 		}})
 		r.Any(lrs.Prefix+"/*resource", xapiHandler)
+		r.Any(lrs.FetchPrefix+":token", gin.WrapH(http.HandlerFunc((&lrs.Handler{LRS: s.lrs, Log: s.log}).Fetch)))
+	}
+	if s.content != nil {
+		r.GET("/content/*file", s.serveContent)
 	}
 
 	v1 := r.Group("/api/v1", noStore)
@@ -97,6 +107,16 @@ func (s *Server) Handler() http.Handler {
 		a.Handle(rt.method, rt.path, s.guard(rt.who), rt.handle)
 	}
 	return r
+}
+
+// serveContent serves the hosted course content: static files, which may
+// script only themselves and talk only to this site (the LRS, the fetch URL).
+func (s *Server) serveContent(c *gin.Context) {
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'none'")
+	c.Header("Referrer-Policy", "no-referrer") // the launch URL carries the fetch token
+	c.Header("Cache-Control", "no-cache")
+	c.FileFromFS(path.Clean(c.Param("file")), http.FS(s.content))
 }
 
 // noStore tells browsers and proxies to keep no copy of an API answer: most

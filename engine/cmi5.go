@@ -236,14 +236,21 @@ func (c *Class) ApplyCourseStructure(cs *CourseStructure) {
 			m = Module{ID: fmt.Sprintf("au-%d", next)}
 			used[m.ID] = true
 		}
-		m.Title = au.Title
-		if len([]rune(m.Title)) > 200 {
-			m.Title = string([]rune(m.Title)[:200])
-		}
-		m.ActivityID, m.LaunchURL, m.MoveOn, m.MasteryScore = au.ID, au.URL, au.MoveOn, au.MasteryScore
-		m.Required = au.MoveOn != "NotApplicable"
-		mods = append(mods, m)
+		mods = append(mods, au.Module(m))
 	}
 	c.Modules = mods
 	c.ActivityID = cs.CourseID
+}
+
+// Module is m (its id and what else it holds) as the module of the AU: its
+// title, activity, launch URL, moveOn and mastery score; an AU whose moveOn
+// is NotApplicable is optional.
+func (au AU) Module(m Module) Module {
+	m.Title = au.Title
+	if len([]rune(m.Title)) > 200 {
+		m.Title = string([]rune(m.Title)[:200])
+	}
+	m.ActivityID, m.LaunchURL, m.MoveOn, m.MasteryScore = au.ID, au.URL, au.MoveOn, au.MasteryScore
+	m.Required = au.MoveOn != "NotApplicable"
+	return m
 }

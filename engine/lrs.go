@@ -61,8 +61,13 @@ func (l *LRS) Load(ctx context.Context) (LRSLoad, error) {
 	if err != nil {
 		return out, err
 	}
+	now := l.clock.Now()
 	l.credMu.Lock()
 	for _, c := range creds {
+		if !c.ExpiresAt.IsZero() && now.After(c.ExpiresAt) {
+			_ = l.store.DeleteCredential(ctx, c.Key) // an ended cmi5 session; another start retries
+			continue
+		}
 		l.creds[c.Key] = c
 	}
 	l.credMu.Unlock()
@@ -238,15 +243,34 @@ type prepared struct {
 // content changes nothing, with other content the request is a conflict; a
 // statement that maps to no enrollment is stored as unmatched. It returns
 // the ids in the order sent.
+//
+// A `completed` or `passed` that meets a cmi5 AU's moveOn rule makes the LMS
+// write the AU's `satisfied` statement after it.
 func (l *LRS) Record(ctx context.Context, c LRSClient, in StatementInput) ([]string, error) {
+	ids, cands, err := l.recordMapped(ctx, c, in)
+	if err == nil && len(cands) > 0 {
+		err = l.satisfyMoveOn(ctx, c.HomePage, cands)
+	}
+	return ids, err
+}
+
+// record stores statements as Record does, without the moveOn step.
+func (l *LRS) record(ctx context.Context, c LRSClient, in StatementInput) ([]string, error) {
+	ids, _, err := l.recordMapped(ctx, c, in)
+	return ids, err
+}
+
+// recordMapped stores statements and answers their ids and the stored ones
+// that may meet an AU's moveOn rule.
+func (l *LRS) recordMapped(ctx context.Context, c LRSClient, in StatementInput) ([]string, []moveOnCandidate, error) {
 	if err := c.mayWrite(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(in.Statements) == 0 {
-		return nil, lrsInvalid("body", "holds no statement")
+		return nil, nil, lrsInvalid("body", "holds no statement")
 	}
 	if len(in.Statements) > MaxStatements {
-		return nil, lrsInvalid("body", fmt.Sprintf("holds %d statements; at most %d per request", len(in.Statements), MaxStatements))
+		return nil, nil, lrsInvalid("body", fmt.Sprintf("holds %d statements; at most %d per request", len(in.Statements), MaxStatements))
 	}
 	name := func(i int, f string) string {
 		if in.Batch {
@@ -300,7 +324,7 @@ func (l *LRS) Record(ctx context.Context, c LRSClient, in StatementInput) ([]str
 		}
 	}
 	if err := p.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ids := make([]string, len(preps))
 	for i, pr := range preps {
@@ -311,10 +335,10 @@ func (l *LRS) Record(ctx context.Context, c LRSClient, in StatementInput) ([]str
 	defer l.writeMu.Unlock()
 	fresh, err := l.dropRepeats(ctx, preps)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(fresh) == 0 {
-		return ids, nil
+		return ids, nil, nil
 	}
 	stored := l.storedTime()
 	stamp := stored.UTC().Format("2006-01-02T15:04:05.000Z")
@@ -346,20 +370,20 @@ func (l *LRS) Record(ctx context.Context, c LRSClient, in StatementInput) ([]str
 		pr.st.Match.SeekerID = cmpOr(pr.st.Match.SeekerID, "")
 	}
 	if err := l.checkWriter(c, fresh); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := l.store.PutAttachments(ctx, atts); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sts := make([]*Statement, len(fresh))
 	for i, pr := range fresh {
 		sts[i] = pr.st
 	}
 	if _, err := l.store.InsertStatements(ctx, sts); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := l.saveActivities(ctx, defs); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	entries := make([]StatementEntry, len(fresh))
 	for i, pr := range fresh {
@@ -368,10 +392,10 @@ func (l *LRS) Record(ctx context.Context, c LRSClient, in StatementInput) ([]str
 	}
 	voids, err := l.voidTargets(ctx, fresh)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := l.index.AddStatements(ctx, entries, entries[len(entries)-1].Rev); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	events := map[string][]ProgressEvent{}
 	for _, pr := range fresh {
@@ -386,9 +410,15 @@ func (l *LRS) Record(ctx context.Context, c LRSClient, in StatementInput) ([]str
 		}
 	}
 	if err := l.svc.appendProgress(ctx, events); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return ids, nil
+	var cands []moveOnCandidate
+	for _, pr := range fresh {
+		if ev := pr.event; ev != nil && (ev.Verb == "completed" || ev.Verb == "passed") {
+			cands = append(cands, moveOnCandidate{match: pr.st.Match, verb: ev.Verb, actor: xapi.AgentKey(pr.doc["actor"]), session: sessionOf(pr.doc)})
+		}
+	}
+	return ids, cands, nil
 }
 
 func cmpOr(a, b string) string {

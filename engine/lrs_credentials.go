@@ -67,12 +67,15 @@ func (l *LRS) RevokeCredential(ctx context.Context, key string) error {
 	return nil
 }
 
-// Credentials lists the credentials by creation, oldest first.
+// Credentials lists the credentials an admin issued (not those of cmi5
+// launch sessions) by creation, oldest first.
 func (l *LRS) Credentials() []*Credential {
 	l.credMu.RLock()
 	out := make([]*Credential, 0, len(l.creds))
 	for _, c := range l.creds {
-		out = append(out, c)
+		if !isSessionCredential(c) {
+			out = append(out, c)
+		}
 	}
 	l.credMu.RUnlock()
 	slices.SortFunc(out, func(a, b *Credential) int { return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.Key, b.Key)) })
@@ -84,25 +87,39 @@ func (l *LRS) Credentials() []*Credential {
 // a revocation in another process holds at once.
 func (l *LRS) Authenticate(ctx context.Context, key, secret string) (*Credential, *User, error) {
 	bad := Errorf(EUNAUTHORIZED, "unknown LRS key or wrong secret")
-	l.credMu.RLock()
-	c, ok := l.creds[key]
-	l.credMu.RUnlock()
-	if l.svc.Shared {
-		list, err := l.store.Credentials(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		i := slices.IndexFunc(list, func(x *Credential) bool { return x.Key == key })
-		if c, ok = nil, i >= 0; ok {
-			c = list[i]
-		}
+	c, ok, err := l.credential(ctx, key)
+	if err != nil {
+		return nil, nil, err
 	}
 	if !ok || subtle.ConstantTimeCompare([]byte(c.SecretHash), []byte(HashSecret(secret))) != 1 {
 		return nil, nil, bad
+	}
+	if !c.ExpiresAt.IsZero() && l.clock.Now().After(c.ExpiresAt) {
+		return nil, nil, Errorf(EUNAUTHORIZED, "this cmi5 session's credential has expired: launch the AU again")
 	}
 	u, found := l.svc.User(c.UserID)
 	if !found || u.Disabled {
 		return nil, nil, Errorf(EUNAUTHORIZED, "the credential's user is gone or disabled")
 	}
 	return c, u, nil
+}
+
+// credential finds a credential by key: in memory, or on a shared database
+// in the store, so that what another process revoked or used is seen at once.
+func (l *LRS) credential(ctx context.Context, key string) (*Credential, bool, error) {
+	if l.svc.Shared {
+		list, err := l.store.Credentials(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		i := slices.IndexFunc(list, func(x *Credential) bool { return x.Key == key })
+		if i < 0 {
+			return nil, false, nil
+		}
+		return list[i], true, nil
+	}
+	l.credMu.RLock()
+	defer l.credMu.RUnlock()
+	c, ok := l.creds[key]
+	return c, ok, nil
 }

@@ -56,9 +56,12 @@ func (t *training) putClass(c *Class) {
 	}
 	var mine []string
 	for _, m := range c.Modules {
-		a := m.Activity(c.ID)
-		t.modules[a] = append(t.modules[a], moduleRef{c.ID, m.ID})
-		mine = append(mine, a)
+		// A module answers to its own activity id and to the default one, which
+		// the cmi5 launch gives an AU as the LMS's activityId (cmi5 §8.1).
+		for _, a := range slices.Compact([]string{m.Activity(c.ID), ModuleActivity(c.ID, m.ID)}) {
+			t.modules[a] = append(t.modules[a], moduleRef{c.ID, m.ID})
+			mine = append(mine, a)
+		}
 	}
 	if c.ActivityID != "" {
 		t.courses[c.ActivityID] = append(t.courses[c.ActivityID], c.ID)

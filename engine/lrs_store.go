@@ -74,6 +74,8 @@ type Credential struct {
 	SecretHash string    `json:"-" bson:"secretHash"` // hex SHA-256 of the secret
 	CreatedAt  time.Time `json:"createdAt" bson:"createdAt"`
 	CreatedBy  string    `json:"createdBy" bson:"createdBy"`
+	// ExpiresAt ends a cmi5 launch session's credential (zero: never).
+	ExpiresAt time.Time `json:"expiresAt,omitzero" bson:"expiresAt,omitempty"`
 }
 
 // LRSStore keeps what the LRS stores, by _id only (the StatementIndex answers

@@ -158,12 +158,15 @@ func (h *Handler) client(r *http.Request) (engine.LRSClient, error) {
 }
 
 // homePage is this LRS's address, the homePage of the accounts it names as authority.
-func homePage(r *http.Request) string {
+func homePage(r *http.Request) string { return SiteBase(r) + "/" }
+
+// SiteBase is the scheme and host the request reached (scheme://host).
+func SiteBase(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host + "/"
+	return scheme + "://" + r.Host
 }
 
 // The LRS's own error codes besides the engine's.

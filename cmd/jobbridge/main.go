@@ -207,7 +207,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, lock *dataLock) er
 	defer a.close(context.Background())
 
 	var ready atomic.Bool
-	web := api.New(api.Config{Service: a.svc, LRS: a.lrs, Matcher: a.matcher, Log: log, TrustedProxies: cfg.proxies(), Ready: func(context.Context) error {
+	web := api.New(api.Config{Service: a.svc, LRS: a.lrs, Matcher: a.matcher, Log: log, Content: fixtures.Content(), TrustedProxies: cfg.proxies(), Ready: func(context.Context) error {
 		if !ready.Load() {
 			return errors.New("loading")
 		}

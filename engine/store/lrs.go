@@ -319,6 +319,9 @@ func (s *Store) EachDocument(ctx context.Context, since int64, fn func(*engine.D
 // PutCredential inserts a credential; ECONFLICT when its key is taken.
 func (s *Store) PutCredential(ctx context.Context, c *engine.Credential) error {
 	c.CreatedAt = dbTime(c.CreatedAt)
+	if !c.ExpiresAt.IsZero() {
+		c.ExpiresAt = dbTime(c.ExpiresAt)
+	}
 	_, err := s.db.Collection(collCredentials).InsertOne(ctx, c)
 	if isDuplicate(err) {
 		return engine.Errorf(engine.ECONFLICT, "credential %s exists", c.Key)
