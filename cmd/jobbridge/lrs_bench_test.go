@@ -71,9 +71,11 @@ func timeStart(tb testing.TB, cfg config) (*app, time.Duration) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	opened := time.Since(start)
 	if err := a.load(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
+	tb.Logf("start-up: open %s, load %s", opened.Round(time.Millisecond), (time.Since(start) - opened).Round(time.Millisecond))
 	if _, err := a.ensureAdmin(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
