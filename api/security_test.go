@@ -530,3 +530,36 @@ func TestLoginNextStaysOnSite(t *testing.T) {
 		t.Error("the login form keeps a next that leaves the site")
 	}
 }
+
+// TestXAPIStatementsBounded: the LRS keeps a statement's context as sent, so
+// its intake takes the shape part of the one rule (engine.CheckJSONShape):
+// 5,000 levels of nesting, a 900 KB string and invalid UTF-8 answer 400
+// naming the field, and nothing is stored; a statement within the bounds is.
+func TestXAPIStatementsBounded(t *testing.T) {
+	e := lrsWorld(t)
+	_, prov := issue(t, e, "u-ptr")
+	statement := func(n int, context string) string {
+		s := xstatement(uuidN(n), "s-lrs-x", "c-lrs", "m2", "progressed", progressResult(10))
+		return strings.TrimSuffix(s, "}") + `,"context":` + context + `}`
+	}
+	deep := strings.Repeat(`{"extensions":{"https://example.org/x":`, 2500) + `1` + strings.Repeat(`}}`, 2500)
+	big := `{"extensions":{"https://example.org/x":"` + strings.Repeat("x", 900<<10) + `"}}`
+	for n, c := range map[int]struct{ name, body, field string }{
+		900001: {"5000 levels", statement(900001, deep), "context"},
+		900002: {"a 900 KB string", statement(900002, big), "context.extensions.https://example.org/x"},
+		900003: {"invalid UTF-8", statement(900003, "{\"extensions\":{\"https://example.org/x\":\"\xff\xfe\"}}"), "context.extensions.https://example.org/x"},
+		900004: {"in a list", "[" + statement(900004, deep) + "]", "[0].context"},
+	} {
+		res, out := e.doWith(t, "", "POST", "/xapi/statements", c.body, prov)
+		if res.StatusCode != 400 || !slices.Contains(errorFields(out), c.field) {
+			t.Errorf("%s: %d %.300s, want 400 naming %s", c.name, res.StatusCode, out, c.field)
+		}
+		if res, _ := e.doWith(t, "", "GET", "/xapi/statements?statementId="+uuidN(n), "", prov); res.StatusCode != 404 {
+			t.Errorf("%s: stored (%d)", c.name, res.StatusCode)
+		}
+	}
+	ok := statement(900005, `{"extensions":{"https://example.org/x":{"a":[1,2,{"b":"`+strings.Repeat("长", 1000)+`"}]}}}`)
+	if res, out := e.doWith(t, "", "POST", "/xapi/statements", ok, prov); res.StatusCode != 200 {
+		t.Errorf("a statement within the bounds: %d %.300s", res.StatusCode, out)
+	}
+}

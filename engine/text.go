@@ -66,11 +66,22 @@ func bidiControl(r rune) bool {
 // key ("" for the whole text) and what is wrong, or "", "" when the text
 // passes. Invalid JSON is left to the decoder, which says more about it.
 func CheckJSON(body []byte, dotsAllowedUnder string) (field, problem string) {
-	if !utf8.Valid(body) {
-		// Find the string holding the bad bytes: the decoder would replace them.
-		return jsonWalk(body, dotsAllowedUnder, true)
-	}
-	return jsonWalk(body, dotsAllowedUnder, false)
+	return jsonWalk(body, walkRules{dotsAllowedUnder: dotsAllowedUnder, text: true})
+}
+
+// CheckJSONShape is the part of CheckJSON that keeps to the JSON a standard
+// allows: invalid UTF-8, nesting deeper than MaxJSONDepth and strings (keys
+// too) longer than MaxJSONString, without the text rule or the operator
+// keys. The LRS uses it for xAPI statements, whose content xAPI defines and
+// which reach MongoDB only as an encoded body.
+func CheckJSONShape(body []byte) (field, problem string) {
+	return jsonWalk(body, walkRules{})
+}
+
+// walkRules says what jsonWalk checks beyond the shape.
+type walkRules struct {
+	text             bool   // the text rule for prose, and operator keys
+	dotsAllowedUnder string // with text: the key under which keys may hold dots
 }
 
 // frame is an open object or array of a walk: where it is and what comes next.
@@ -83,7 +94,11 @@ type frame struct {
 	expect bool   // an object: the next token is a key
 }
 
-func jsonWalk(body []byte, dotsAllowedUnder string, findUTF8 bool) (string, string) {
+func jsonWalk(body []byte, rules walkRules) (string, string) {
+	// With invalid UTF-8 somewhere, find the string holding the bad bytes:
+	// the decoder would replace them.
+	findUTF8 := !utf8.Valid(body)
+	dotsAllowedUnder := rules.dotsAllowedUnder
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
 	var stack []*frame
@@ -139,12 +154,12 @@ func jsonWalk(body []byte, dotsAllowedUnder string, findUTF8 bool) (string, stri
 			switch {
 			case findUTF8 && !utf8.Valid(raw):
 				return p, "is a key that is not valid UTF-8"
-			case strings.HasPrefix(k, "$") || (!top.dotsOK && strings.Contains(k, ".")):
+			case rules.text && (strings.HasPrefix(k, "$") || (!top.dotsOK && strings.Contains(k, "."))):
 				return p, "keys starting with $ or containing . are not allowed"
 			case len(k) > MaxJSONString:
 				return p, fmt.Sprintf("is a key longer than %d bytes", MaxJSONString)
 			}
-			if msg := TextProblem(k, false); msg != "" {
+			if msg := TextProblem(k, false); rules.text && msg != "" {
 				return p, "is a key that " + strings.TrimPrefix(msg, "is ")
 			}
 			continue
@@ -173,7 +188,7 @@ func jsonWalk(body []byte, dotsAllowedUnder string, findUTF8 bool) (string, stri
 			case len(v) > MaxJSONString:
 				return p, fmt.Sprintf("is longer than %d bytes", MaxJSONString)
 			}
-			if msg := TextProblem(v, false); msg != "" {
+			if msg := TextProblem(v, false); rules.text && msg != "" {
 				return p, msg
 			}
 			done()

@@ -76,3 +76,25 @@ func TestCheckJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckJSONShape: the shape part alone takes what only the text rule or
+// the operator keys refuse, and refuses the rest like CheckJSON.
+func TestCheckJSONShape(t *testing.T) {
+	t.Parallel()
+	deep := func(n int) string { return strings.Repeat(`{"a":`, n) + "1" + strings.Repeat("}", n) }
+	cases := []struct{ name, body, field, wants string }{
+		{"operator key passes", `{"$where":"1","a.b":2}`, "", ""},
+		{"control character passes", `{"name":"a\u0000\u202eb"}`, "", ""},
+		{"100 levels", deep(100), "", ""},
+		{"101 levels", `{"context":` + deep(100) + `}`, "context", "deeper than 100"},
+		{"string over the limit", `{"context":{"x":"` + strings.Repeat("x", MaxJSONString+1) + `"}}`, "context.x", "longer"},
+		{"key over the limit", `{"` + strings.Repeat("k", MaxJSONString+1) + `":1}`, strings.Repeat("k", MaxJSONString+1), "key longer"},
+		{"invalid UTF-8", "{\"verb\":{\"display\":{\"en\":\"\xff\"}}}", "verb.display.en", "UTF-8"},
+	}
+	for _, c := range cases {
+		field, problem := CheckJSONShape([]byte(c.body))
+		if (c.wants == "") != (problem == "") || !strings.Contains(problem, c.wants) || field != c.field {
+			t.Errorf("%s: %q %q, want field %q and a problem with %q", c.name, field, problem, c.field, c.wants)
+		}
+	}
+}

@@ -44,15 +44,30 @@ func readStatements(r *http.Request) (any, map[string]*engine.Attachment, error)
 		if err != nil {
 			return nil, nil, err
 		}
-		v, err := xapi.Decode(body)
-		if err != nil {
-			return nil, nil, invalid("body", err.Error())
-		}
-		return v, nil, nil
+		v, err := decodeStatements(body, "")
+		return v, nil, err
 	case "multipart/mixed":
 		return readMultipart(r.Body, params["boundary"])
 	}
 	return nil, nil, invalid("Content-Type", "must be application/json or multipart/mixed, not "+mt)
+}
+
+// decodeStatements decodes the statements of a request after the shape part
+// of the service's one rule (engine.CheckJSONShape: valid UTF-8, nesting and
+// string sizes); what xAPI itself requires of them is checked later. what
+// names the part of a multipart request in a message.
+func decodeStatements(b []byte, what string) (any, error) {
+	if field, problem := engine.CheckJSONShape(b); problem != "" {
+		if field == "" {
+			field = "body"
+		}
+		return nil, invalid(field, what+problem)
+	}
+	v, err := xapi.Decode(b)
+	if err != nil {
+		return nil, invalid("body", what+err.Error())
+	}
+	return v, nil
 }
 
 func readMultipart(body io.Reader, boundary string) (any, map[string]*engine.Attachment, error) {
@@ -71,9 +86,9 @@ func readMultipart(body io.Reader, boundary string) (any, map[string]*engine.Att
 	if err != nil {
 		return nil, nil, invalid("body", "the statement part could not be read")
 	}
-	v, err := xapi.Decode(b)
+	v, err := decodeStatements(b, "the statement part ")
 	if err != nil {
-		return nil, nil, invalid("body", "the statement part "+err.Error())
+		return nil, nil, err
 	}
 	parts := map[string]*engine.Attachment{}
 	for i := 1; ; i++ {
