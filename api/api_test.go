@@ -2,8 +2,13 @@ package api_test
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"jobbridge/api"
 )
 
 func TestHealth(t *testing.T) {
@@ -68,11 +73,43 @@ func mustAll(t *testing.T, e *env) []byte {
 	return []byte(b.String())
 }
 
+// TestMetrics: /metrics is on the operators' listener only (the public port
+// answers 404), in the Prometheus format of client_golang, with per-route
+// latency under the route template (no raw ids), the matching state and the
+// Go runtime.
 func TestMetrics(t *testing.T) {
-	shared.do(t, "", "GET", "/healthz", nil)
-	res, body := shared.do(t, "", "GET", "/metrics", nil)
-	if res.StatusCode != 200 || !strings.Contains(string(body), `jobbridge_http_requests_total{code="2xx"}`) ||
-		!strings.Contains(string(body), `jobbridge_matching_records{kind="open_post"} `) {
-		t.Fatalf("%d %s", res.StatusCode, body)
+	srv := api.New(api.Config{Service: shared.svc, Matcher: shared.matcher})
+	pub := httptest.NewServer(srv.Handler())
+	defer pub.Close()
+	ops := httptest.NewServer(srv.OpsHandler())
+	defer ops.Close()
+	get := func(base, path string) (int, string) {
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	get(pub.URL, "/healthz")
+	get(pub.URL, "/api/v1/seekers/s-secret-id-1")
+	if code, _ := get(pub.URL, "/metrics"); code != 404 {
+		t.Fatalf("public /metrics: %d, want 404", code)
+	}
+	code, body := get(ops.URL, "/metrics")
+	for _, want := range []string{
+		`jobbridge_http_request_duration_seconds_count{code="200",method="GET",route="/healthz"} 1`,
+		`route="/api/v1/seekers/:id"`,
+		`jobbridge_matching_records{kind="open_post"} `,
+		`jobbridge_change_feed_rev `,
+		`go_goroutines `, `go_memstats_heap_alloc_bytes `,
+	} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Fatalf("ops /metrics %d lacks %q:\n%s", code, want, body)
+		}
+	}
+	if strings.Contains(body, "s-secret-id-1") {
+		t.Fatal("a raw path reached the metrics")
 	}
 }

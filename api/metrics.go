@@ -1,55 +1,62 @@
 package api
 
 import (
-	"fmt"
-	"strings"
-	"sync/atomic"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// requestMetrics counts requests by status class and sums their durations,
-// for GET /metrics (Prometheus text format, no client library needed).
-type requestMetrics struct {
-	byClass [6]atomic.Int64 // index = status / 100
-	nanos   atomic.Int64
+// metrics is the Prometheus registry of one Server, served on the operators'
+// listener only (OpsHandler), never on the public port: per-route request
+// latency (the route template, not the raw path, so ids make no series), the
+// matching state's size and rev, and the Go runtime and process.
+type metrics struct {
+	reg     *prometheus.Registry
+	latency *prometheus.HistogramVec
 }
 
-func (m *requestMetrics) observe(c *gin.Context) {
+func newMetrics(s *Server) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry(),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "jobbridge_http_request_duration_seconds",
+			Help:    "HTTP request latency by route template, method and status code.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route", "method", "code"})}
+	m.reg.MustRegister(m.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if s.matcher != nil {
+		records := func(kind string, n func() int) prometheus.Collector {
+			return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "jobbridge_matching_records",
+				Help: "Records in the in-memory matching state.", ConstLabels: prometheus.Labels{"kind": kind}},
+				func() float64 { return float64(n()) })
+		}
+		m.reg.MustRegister(
+			records("open_post", func() int { return s.matcher.Stats().OpenPosts }),
+			records("closed_post", func() int { return s.matcher.Stats().ClosedPosts }),
+			records("class", func() int { return s.matcher.Stats().Classes }),
+			records("seeker", func() int { return s.matcher.Stats().Seekers }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "jobbridge_change_feed_rev",
+				Help: "Highest change-feed revision applied in memory."},
+				func() float64 { return float64(s.matcher.Stats().Rev) }))
+	}
+	return m
+}
+
+// observe records a request's latency under its route template ("" for no route).
+func (m *metrics) observe(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	if cls := c.Writer.Status() / 100; cls >= 1 && cls <= 5 {
-		m.byClass[cls].Add(1)
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
 	}
-	m.nanos.Add(int64(time.Since(start)))
+	m.latency.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Observe(time.Since(start).Seconds())
 }
 
-// metrics answers GET /metrics: request counts and the size of the matching state.
-func (s *Server) metrics(c *gin.Context) {
-	var b strings.Builder
-	b.WriteString("# HELP jobbridge_http_requests_total HTTP requests answered, by status class.\n")
-	b.WriteString("# TYPE jobbridge_http_requests_total counter\n")
-	total := int64(0)
-	for cls := 1; cls <= 5; cls++ {
-		n := s.reqs.byClass[cls].Load()
-		total += n
-		fmt.Fprintf(&b, "jobbridge_http_requests_total{code=\"%dxx\"} %d\n", cls, n)
-	}
-	b.WriteString("# HELP jobbridge_http_request_seconds_sum Time spent answering HTTP requests.\n")
-	b.WriteString("# TYPE jobbridge_http_request_seconds_sum counter\n")
-	fmt.Fprintf(&b, "jobbridge_http_request_seconds_sum %g\n", time.Duration(s.reqs.nanos.Load()).Seconds())
-	if s.matcher != nil {
-		st := s.matcher.Stats()
-		b.WriteString("# HELP jobbridge_matching_records Records in the in-memory matching state.\n")
-		b.WriteString("# TYPE jobbridge_matching_records gauge\n")
-		fmt.Fprintf(&b, "jobbridge_matching_records{kind=\"open_post\"} %d\n", st.OpenPosts)
-		fmt.Fprintf(&b, "jobbridge_matching_records{kind=\"closed_post\"} %d\n", st.ClosedPosts)
-		fmt.Fprintf(&b, "jobbridge_matching_records{kind=\"class\"} %d\n", st.Classes)
-		fmt.Fprintf(&b, "jobbridge_matching_records{kind=\"seeker\"} %d\n", st.Seekers)
-		b.WriteString("# HELP jobbridge_change_feed_rev Highest change-feed revision applied in memory.\n")
-		b.WriteString("# TYPE jobbridge_change_feed_rev gauge\n")
-		fmt.Fprintf(&b, "jobbridge_change_feed_rev %d\n", st.Rev)
-	}
-	c.Data(200, "text/plain; version=0.0.4; charset=utf-8", []byte(b.String()))
+// handler answers GET /metrics in the Prometheus text format.
+func (m *metrics) handler() gin.HandlerFunc {
+	return gin.WrapH(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 }

@@ -23,7 +23,7 @@ type Server struct {
 	log      *slog.Logger
 	tokenTTL time.Duration
 	ready    func(ctx context.Context) error
-	reqs     requestMetrics
+	reqs     *metrics
 	sessions sessionCache
 	logins   *loginThrottle
 	proxies  []string
@@ -56,6 +56,7 @@ func New(cfg Config) *Server {
 	if s.clock == nil {
 		s.clock = cfg.Service.Clock
 	}
+	s.reqs = newMetrics(s)
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -85,7 +86,6 @@ func (s *Server) Handler() http.Handler {
 	})
 
 	s.mountHealth(r)
-	r.GET("/metrics", s.metrics)
 	s.mountPages(r)
 	if s.lrs != nil {
 		xapiHandler := gin.WrapH(&lrs.Handler{LRS: s.lrs, Log: s.log, Session: func(ctx context.Context, token string) (*engine.User, error) {
@@ -126,13 +126,15 @@ func noStore(c *gin.Context) {
 	c.Next()
 }
 
-// OpsHandler serves the health checks on the operators' own listener, which
-// answers when the public one is at its connection limit.
+// OpsHandler serves the health checks and /metrics on the operators' own
+// listener (--metrics-addr), which answers when the public one is at its
+// connection limit; the public port has no /metrics.
 func (s *Server) OpsHandler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(gin.Recovery())
 	s.mountHealth(r)
+	r.GET("/metrics", s.reqs.handler())
 	return r
 }
 
