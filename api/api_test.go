@@ -102,7 +102,7 @@ func TestMetrics(t *testing.T) {
 		`jobbridge_http_request_duration_seconds_count{code="200",method="GET",route="/healthz"} 1`,
 		`route="/api/v1/seekers/:id"`,
 		`jobbridge_matching_records{kind="open_post"} `,
-		`jobbridge_change_feed_rev `,
+		`jobbridge_change_feed_rev `, `jobbridge_index_lag_revs `,
 		`go_goroutines `, `go_memstats_heap_alloc_bytes `,
 	} {
 		if code != 200 || !strings.Contains(body, want) {

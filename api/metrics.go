@@ -41,6 +41,17 @@ func newMetrics(s *Server) *metrics {
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "jobbridge_change_feed_rev",
 				Help: "Highest change-feed revision applied in memory."},
 				func() float64 { return float64(s.matcher.Stats().Rev) }))
+		if s.svc != nil && s.svc.Index != nil {
+			m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "jobbridge_index_lag_revs",
+				Help: "Revs the search index's last mark is behind the in-memory state (0 when level)."},
+				func() float64 {
+					last, err := s.svc.Index.LastRev()
+					if err != nil {
+						return -1
+					}
+					return float64(max(0, s.matcher.Stats().Rev-last))
+				}))
+		}
 	}
 	return m
 }
