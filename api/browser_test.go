@@ -1,20 +1,17 @@
 package api_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -87,37 +84,9 @@ func axeSource(t *testing.T) string {
 }
 
 // loadDemo fills a stack with the demo data, as `jobbridge serve` does on a first start.
-func loadDemo(ctx context.Context, svc *engine.Service) error {
-	fsys := fixtures.Data()
-	files, err := fs.Glob(fsys, "*.ndjson")
-	if err != nil {
-		return err
-	}
-	sort.Strings(files)
-	for _, name := range files {
-		f, err := fsys.Open(name)
-		if err != nil {
-			return err
-		}
-		var recs []engine.Record
-		var kind engine.Kind
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-		for sc.Scan() {
-			k, r, err := api.DecodeLine(sc.Bytes())
-			if err != nil {
-				f.Close()
-				return fmt.Errorf("%s: %w", name, err)
-			}
-			kind = k
-			recs = append(recs, r)
-		}
-		f.Close()
-		if _, err := svc.PutMany(ctx, kind, recs); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-	}
-	return nil
+func loadDemo(ctx context.Context, e *env) error {
+	files, _ := fixtures.DemoAt(e.svc.Clock.Now())
+	return api.NewImporter(e.svc, e.lrs).Files(ctx, files)
 }
 
 // apiToken logs in to the API and returns the bearer token.
@@ -280,18 +249,20 @@ type focusStop struct {
 }
 
 // markTabbables numbers the elements Tab should reach, in document order (one
-// per radio group); it returns how many there are.
+// per radio group: the radios of one form with one name); it returns how many there are.
 const markTabbables = `(() => {
   const sel = 'a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
-  const seen = new Set();
+  const seen = new Map();
   let n = 0;
   for (const el of document.querySelectorAll(sel)) {
     if (el.getClientRects().length === 0 || getComputedStyle(el).visibility === 'hidden') continue;
     if (el.closest('details:not([open])') && el.tagName !== 'SUMMARY') continue;
     if (el.type === 'radio') {
-      if (seen.has(el.name)) continue;
-      seen.add(el.name);
-      const group = [...document.querySelectorAll('input[type=radio][name="' + el.name + '"]')];
+      const names = seen.get(el.form) || new Set();
+      seen.set(el.form, names);
+      if (names.has(el.name)) continue;
+      names.add(el.name);
+      const group = [...document.querySelectorAll('input[type=radio][name="' + el.name + '"]')].filter(r => r.form === el.form);
       const stop = group.find(r => r.checked) || group[0];
       stop.dataset.kb = n++;
       continue;
@@ -404,63 +375,30 @@ func TestBrowser(t *testing.T) {
 		return b
 	}
 
-	// The demo trainee takes the class that suits them best, and their counsellor
-	// has a note about it in the inbox.
+	// The demo's history gives each role something to do: the demo trainee's
+	// course is under way (the next unit to report on), the demo employer has
+	// a referral to move, the counsellor's worklist has follow-ups due.
 	ctx := context.Background()
-	classes, err := demo.matcher.Matches("s-000002", engine.KindClass, 1)
-	if err != nil || len(classes.Results) == 0 {
-		t.Fatalf("no class for the demo trainee: %v", err)
-	}
 	var class engine.Class
-	if err := demo.store.Get(ctx, engine.KindClass, classes.Results[0].ID, &class); err != nil {
+	if err := demo.store.Get(ctx, engine.KindClass, fixtures.DemoRemoteClass, &class); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.svc.Enroll(ctx, &engine.Enrollment{SeekerID: "s-000002", ClassID: class.ID}, "u-demo-counsellor"); err != nil {
-		t.Fatal(err)
+	course := demo.svc.Enrollments(func(v *engine.EnrollmentView) bool {
+		return v.SeekerID == fixtures.DemoTraineeSeeker && v.ClassID == class.ID
+	})
+	if len(course) != 1 || course[0].Next == nil {
+		t.Fatalf("the demo trainee's course in %s: %+v", class.ID, course)
 	}
-	if _, err := demo.svc.AddInbox(ctx, &engine.InboxItem{ID: "in-browser-1", CounsellorID: "u-demo-counsellor", SeekerID: "s-000002",
-		SeekerName: "施峰", Kind: engine.InboxInactive, ClassID: class.ID, ClassTitle: class.Title, At: time.Now(),
-		Text: engine.Note{Zh: "14 天没有学习记录", En: "no learning activity for 14 days"}}); err != nil {
-		t.Fatal(err)
-	}
-
-	// Outcomes: a consenting xujiahui seeker referred to the demo employer's best
-	// post (for the employer to move), and another hired 40 days ago (a follow-up due).
+	next := course[0].Next.ID
 	counsellor, _ := demo.svc.User("u-demo-counsellor")
-	permit := func(*engine.Seeker, *engine.Post) error { return nil }
-	employerPosts, err := demo.svc.Index.Search(ctx, engine.SearchQuery{Type: engine.KindPost, EmployerID: "e-0001", Status: "open", Limit: 50})
-	if err != nil {
-		t.Fatal(err)
+	referred := demo.svc.Referrals(func(r *engine.Referral) bool {
+		return r.EmployerID == fixtures.DemoEmployer && r.Status == engine.ReferralReferred
+	})
+	if len(referred) == 0 {
+		t.Fatal("the demo history has no referral for the demo employer to move")
 	}
-	var referred []*engine.Referral
-	for _, h := range employerPosts.Hits {
-		cands, err := demo.matcher.Candidates(h.ID, 5, func(info *engine.SeekerInfo) bool {
-			return info.Consent && info.Street == "xujiahui" && info.ID != "s-000002"
-		})
-		if err != nil {
-			continue
-		}
-		for _, cand := range cands.Results {
-			if len(referred) == 2 {
-				break
-			}
-			r, err := demo.svc.Refer(ctx, &engine.Referral{SeekerID: cand.ID, PostID: h.ID}, "", counsellor, permit)
-			if err == nil {
-				referred = append(referred, r)
-			}
-		}
-	}
-	if len(referred) < 2 {
-		t.Fatalf("found %d referrals to make for the demo employer", len(referred))
-	}
-	hireStart := time.Now().In(engine.Shanghai).AddDate(0, 0, -40).Format(time.DateOnly)
-	for _, m := range []engine.Move{{Status: engine.ReferralInterviewing}, {Status: engine.ReferralHired, Terms: engine.HireTerms{Start: hireStart}}} {
-		if _, _, err := demo.svc.MoveReferral(ctx, referred[1].ID, m, counsellor, func(*engine.Referral) error { return nil }); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := demo.svc.AdvanceFollowUps(ctx, time.Now()); err != nil {
-		t.Fatal(err)
+	if due := demo.svc.FollowUpWorklist([]string{engine.FollowUpDue, engine.FollowUpOverdue}, func(p *engine.Placement) bool { return p.Street == "xujiahui" }); len(due) == 0 {
+		t.Fatal("the demo history has no follow-up due in xujiahui")
 	}
 
 	t.Run("visitor", func(t *testing.T) {
@@ -502,7 +440,7 @@ func TestBrowser(t *testing.T) {
 		if !strings.HasPrefix(b.path(), "/seekers/s-000002/referrals") || !strings.Contains(b.text(".notice"), "已推荐") {
 			t.Errorf("after referring: %s %q", b.path(), b.text(".notice"))
 		}
-		// The follow-up worklist: record the 30-day follow-up of the placement.
+		// The follow-up worklist: record the first (the most overdue) follow-up.
 		b.open("/followups")
 		b.do(chromedp.Click(`.followup-list > li:first-child label[for$="-employed-yes"]`),
 			chromedp.Click(`.followup-list > li:first-child input[name="sameEmployer"]`))
@@ -597,19 +535,13 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("trainee", func(t *testing.T) {
-		var required engine.Module // a unit the progress counts (c-0001's first, the cmi5 AU, is optional)
-		for i := len(class.Modules) - 1; i >= 0; i-- {
-			if class.Modules[i].Required {
-				required = class.Modules[i]
-			}
-		}
 		b := role(t)
 		b.login("demo-trainee")
 		// Main task: see my course's progress change after the learning platform reports a statement.
 		b.submit(`.main-nav a[href="/seekers/s-000002/courses"]`)
 		before := eval[float64](b, `document.querySelector("progress").value`)
 		postStatement(t, demo.srv.URL, apiToken(t, demo.srv.URL, "demo-trainee", "jobbridge-demo"),
-			xapiProgress("0b6f3c1e-2d4a-4e8f-9b7c-1a2b3c4d5e6f", "s-000002", class.ID, required.ID, 100))
+			xapiProgress("0b6f3c1e-2d4a-4e8f-9b7c-1a2b3c4d5e6f", "s-000002", class.ID, next, 100))
 		b.open("/seekers/s-000002/courses")
 		after := eval[float64](b, `document.querySelector("progress").value`)
 		if after <= before {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -33,6 +34,8 @@ type env struct {
 	lrs     *engine.LRS
 	srv     *httptest.Server
 	tokens  map[string]string // username → bearer token
+	// password is every user's password (testPassword when empty).
+	password string
 }
 
 var shared *env
@@ -54,7 +57,7 @@ func TestMain(m *testing.M) {
 }
 
 // startEnv starts a stack in dir and fills it with fill (the test world, or the demo data).
-func startEnv(dir string, fill func(context.Context, *engine.Service) error) (*env, error) {
+func startEnv(dir string, fill func(context.Context, *env) error) (*env, error) {
 	ctx := context.Background()
 	e := &env{dir: dir, tokens: map[string]string{}}
 	var err error
@@ -85,7 +88,7 @@ func startEnv(dir string, fill func(context.Context, *engine.Service) error) (*e
 	if _, err := e.lrs.Load(ctx); err != nil {
 		return nil, err
 	}
-	if err := fill(ctx, e.svc); err != nil {
+	if err := fill(ctx, e); err != nil {
 		return nil, err
 	}
 	e.srv = httptest.NewServer(api.New(api.Config{Service: e.svc, LRS: e.lrs, Matcher: e.matcher, Content: fixtures.Content()}).Handler())
@@ -141,7 +144,8 @@ func testPost(id, employer, title string) *engine.Post {
 }
 
 // seed writes the fixed test world: two streets, two employers, users of every role.
-func seed(ctx context.Context, svc *engine.Service) error {
+func seed(ctx context.Context, e *env) error {
+	svc := e.svc
 	hash, err := api.HashPassword(testPassword)
 	if err != nil {
 		return err
@@ -197,7 +201,7 @@ func (e *env) token(t testing.TB, username string) string {
 	if tok, ok := e.tokens[username]; ok {
 		return tok
 	}
-	res, body := e.do(t, "", "POST", "/api/v1/auth/login", map[string]string{"username": username, "password": testPassword})
+	res, body := e.do(t, "", "POST", "/api/v1/auth/login", map[string]string{"username": username, "password": cmp.Or(e.password, testPassword)})
 	if res.StatusCode != 200 {
 		t.Fatalf("login %s: %d %s", username, res.StatusCode, body)
 	}

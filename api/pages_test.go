@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -20,16 +21,20 @@ import (
 // browser is a cookie-keeping HTTP client that does not follow redirects, like
 // a person's browser session with one tab.
 type browser struct {
-	t    testing.TB
-	base string
-	c    *http.Client
-	lang string
+	t        testing.TB
+	base     string
+	c        *http.Client
+	lang     string
+	password string
 }
 
-func newBrowser(t testing.TB, lang string) *browser {
+func newBrowser(t testing.TB, lang string) *browser { return newBrowserOn(t, shared, lang) }
+
+// newBrowserOn is a browser on the stack e.
+func newBrowserOn(t testing.TB, e *env, lang string) *browser {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, base: shared.srv.URL, lang: lang, c: &http.Client{Jar: jar,
+	return &browser{t: t, base: e.srv.URL, lang: lang, password: cmp.Or(e.password, testPassword), c: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -80,7 +85,7 @@ func (b *browser) post(from, path string, form url.Values) (*http.Response, stri
 // login logs in through the login form.
 func (b *browser) login(username string) *browser {
 	b.t.Helper()
-	res, body := b.post("/login", "/login", url.Values{"username": {username}, "password": {testPassword}, "next": {"/"}})
+	res, body := b.post("/login", "/login", url.Values{"username": {username}, "password": {b.password}, "next": {"/"}})
 	if res.StatusCode != http.StatusSeeOther {
 		b.t.Fatalf("login %s: %d %s", username, res.StatusCode, body)
 	}

@@ -256,7 +256,7 @@ func moveOnMet(moveOn, verb string, other bool) bool {
 // satisfyMoveOn writes `satisfied` for the AUs whose moveOn rule the just
 // stored statements met (cmi5 §9.3.9); each AU of an enrollment is satisfied once.
 func (l *LRS) satisfyMoveOn(ctx context.Context, home string, cands []moveOnCandidate) error {
-	cc := &classCache{st: l.svc.Store}
+	cc := newClassCache(l.svc.Store)
 	for _, cd := range cands {
 		c, err := cc.get(ctx, cd.match.ClassID)
 		if err != nil {

@@ -32,10 +32,13 @@ const InactiveAfter = 14 * 24 * time.Hour
 // per-module progress, overall progress and score are folded from it (Fold),
 // so that appending is one atomic $push and no two writers can lose each
 // other's progress. Status is changed by the training-outcomes job only.
+// EnrolledAt is when the seeker was enrolled (for a record made by Enroll,
+// its createdAt; an imported history keeps its own).
 type Enrollment struct {
 	Meta       `bson:",inline"`
 	SeekerID   string     `json:"seekerId" bson:"seekerId"`
 	ClassID    string     `json:"classId" bson:"classId"`
+	EnrolledAt time.Time  `json:"enrolledAt" bson:"enrolledAt"`
 	Status     string     `json:"status" bson:"status"`
 	StatusAt   time.Time  `json:"statusAt" bson:"statusAt"`
 	OutcomeAt  *time.Time `json:"outcomeAt,omitempty" bson:"outcomeAt,omitempty"`
@@ -269,7 +272,7 @@ func Outcome(e *Enrollment, p *Progress, c *Class, now time.Time) string {
 		return EnrollmentFailed
 	}
 	if running := c.Starts != "" && today >= c.Starts; running {
-		ref := e.CreatedAt
+		ref := e.Enrolled()
 		if start, err := time.ParseInLocation(time.DateOnly, c.Starts, Shanghai); err == nil && start.After(ref) {
 			ref = start
 		}
@@ -286,6 +289,18 @@ func Outcome(e *Enrollment, p *Progress, c *Class, now time.Time) string {
 	return EnrollmentEnrolled
 }
 
+// Enrolled is when the seeker was enrolled: EnrolledAt, or the record's
+// createdAt for one stored before enrollments kept it.
+func (e *Enrollment) Enrolled() time.Time { return orTime(e.EnrolledAt, e.CreatedAt) }
+
+// orTime is t, or otherwise when t is zero.
+func orTime(t, otherwise time.Time) time.Time {
+	if t.IsZero() {
+		return otherwise
+	}
+	return t
+}
+
 // EnrollmentView is an enrollment as the API shows it: the stored record
 // without its log, its progress folded, and its class's title.
 type EnrollmentView struct {
@@ -293,6 +308,7 @@ type EnrollmentView struct {
 	SeekerID   string     `json:"seekerId"`
 	ClassID    string     `json:"classId"`
 	ClassTitle string     `json:"classTitle"`
+	EnrolledAt time.Time  `json:"enrolledAt"`
 	Status     string     `json:"status"`
 	StatusAt   time.Time  `json:"statusAt"`
 	OutcomeAt  *time.Time `json:"outcomeAt,omitempty"`
@@ -304,6 +320,6 @@ type EnrollmentView struct {
 // View folds the enrollment against its class for display.
 func (e *Enrollment) View(c *Class) *EnrollmentView {
 	p := Fold(e.Log, c)
-	return &EnrollmentView{Meta: e.Meta, SeekerID: e.SeekerID, ClassID: e.ClassID, ClassTitle: c.Title,
+	return &EnrollmentView{Meta: e.Meta, SeekerID: e.SeekerID, ClassID: e.ClassID, ClassTitle: c.Title, EnrolledAt: e.Enrolled(),
 		Status: e.Status, StatusAt: e.StatusAt, OutcomeAt: e.OutcomeAt, EnrolledBy: e.EnrolledBy, Learner: e.Learner, Progress: p}
 }

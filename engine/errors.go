@@ -88,3 +88,18 @@ func (p Problems) Err() error {
 	}
 	return &Error{Code: EINVALID, Message: "validation failed", Fields: p}
 }
+
+// RecordError is what was wrong with one record of a batch (PutMany and the
+// imports of a history): its place in the batch, its kind and id, and why.
+// Its code is the cause's.
+type RecordError struct {
+	Kind  Kind
+	Index int
+	ID    string
+	Err   error
+}
+
+func (e *RecordError) Error() string { return fmt.Sprintf("%s %s: %v", e.Kind, e.ID, e.Err) }
+
+// Unwrap gives the cause.
+func (e *RecordError) Unwrap() error { return e.Err }

@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Inbox item kinds.
 const (
@@ -90,4 +93,34 @@ func InboxMatches(results []MatchResult) []InboxMatch {
 		out[i] = InboxMatch{ID: r.ID, Title: r.Title, Score: r.Score}
 	}
 	return out
+}
+
+// The notes about an enrollment, by what happened to it: the training-outcomes
+// job files the first three, a withdrawal the last. Each id is made of the
+// enrollment (and, for inactivity, the day), so one event is filed once. The
+// caller sets whose inbox, the seeker, the enrollment and the time.
+
+// PassedInboxItem says a seeker passed a class and names the posts that became matches.
+func PassedInboxItem(enrollmentID string, c *Class, gained []MatchResult) *InboxItem {
+	return &InboxItem{ID: "passed:" + enrollmentID, Kind: InboxPassed, Matches: InboxMatches(gained),
+		Text: Note{Zh: fmt.Sprintf("通过「%s」— 新增 %d 个匹配岗位", c.Title, len(gained)),
+			En: fmt.Sprintf("passed %s — %d new matches", c.Title, len(gained))}}
+}
+
+// FailedInboxItem says a class ended without the seeker passing it.
+func FailedInboxItem(enrollmentID string, c *Class) *InboxItem {
+	return &InboxItem{ID: "failed:" + enrollmentID, Kind: InboxFailed,
+		Text: Note{Zh: fmt.Sprintf("未通过「%s」", c.Title), En: fmt.Sprintf("failed %s", c.Title)}}
+}
+
+// InactiveInboxItem says a trainee sent no statement for 14 days, found so at at.
+func InactiveInboxItem(enrollmentID string, c *Class, at time.Time) *InboxItem {
+	return &InboxItem{ID: "inactive:" + enrollmentID + ":" + at.In(Shanghai).Format(time.DateOnly), Kind: InboxInactive,
+		Text: Note{Zh: fmt.Sprintf("「%s」已连续 14 天没有学习记录", c.Title), En: fmt.Sprintf("inactive for 14 days in %s", c.Title)}}
+}
+
+// WithdrawnInboxItem says someone other than the counsellor withdrew the seeker from a class.
+func WithdrawnInboxItem(enrollmentID string, c *Class) *InboxItem {
+	return &InboxItem{ID: "withdrawn:" + enrollmentID, Kind: InboxWithdrawn, EnrollmentID: enrollmentID,
+		Text: Note{Zh: fmt.Sprintf("退出了「%s」", c.Title), En: fmt.Sprintf("withdrew from %s", c.Title)}}
 }

@@ -148,13 +148,13 @@ func (s *Service) KPIs(q KPIQuery, streetOf func(seekerID string) string) (*KPIR
 	s.outcomes.mu.RUnlock()
 
 	for _, e := range s.Enrollments(nil) {
-		started := e.CreatedAt.In(Shanghai).Format(time.DateOnly)
+		startedOn := orTime(e.EnrolledAt, e.CreatedAt).In(Shanghai).Format(time.DateOnly)
 		outcome := ""
 		if e.OutcomeAt != nil {
 			outcome = e.OutcomeAt.In(Shanghai).Format(time.DateOnly)
 		}
 		final := Final(e.Status) && outcome != ""
-		inTraining := started <= q.To && (!final || outcome >= q.From)
+		inTraining := startedOn <= q.To && (!final || outcome >= q.From)
 		endedIn := final && outcome >= q.From && outcome <= q.To
 		if !inTraining && !endedIn {
 			continue

@@ -372,18 +372,35 @@ func (l *LRS) recordMapped(ctx context.Context, c LRSClient, in StatementInput) 
 	if err := l.checkWriter(c, fresh); err != nil {
 		return nil, nil, err
 	}
-	if err := l.store.PutAttachments(ctx, atts); err != nil {
+	if err := l.commit(ctx, fresh, atts, defs); err != nil {
 		return nil, nil, err
+	}
+	var cands []moveOnCandidate
+	for _, pr := range fresh {
+		if ev := pr.event; ev != nil && (ev.Verb == "completed" || ev.Verb == "passed") {
+			cands = append(cands, moveOnCandidate{match: pr.st.Match, verb: ev.Verb, actor: xapi.AgentKey(pr.doc["actor"]), session: sessionOf(pr.doc)})
+		}
+	}
+	return ids, cands, nil
+}
+
+// commit writes checked statements that are not stored yet: their
+// attachments, the statements, the activity definitions, the index entries
+// (voiding what they void) and the progress events of those that map to an
+// enrollment.
+func (l *LRS) commit(ctx context.Context, fresh []*prepared, atts []*Attachment, defs map[string]map[string]any) error {
+	if err := l.store.PutAttachments(ctx, atts); err != nil {
+		return err
 	}
 	sts := make([]*Statement, len(fresh))
 	for i, pr := range fresh {
 		sts[i] = pr.st
 	}
 	if _, err := l.store.InsertStatements(ctx, sts); err != nil {
-		return nil, nil, err
+		return err
 	}
 	if err := l.saveActivities(ctx, defs); err != nil {
-		return nil, nil, err
+		return err
 	}
 	entries := make([]StatementEntry, len(fresh))
 	for i, pr := range fresh {
@@ -392,10 +409,10 @@ func (l *LRS) recordMapped(ctx context.Context, c LRSClient, in StatementInput) 
 	}
 	voids, err := l.voidTargets(ctx, fresh)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	if err := l.index.AddStatements(ctx, entries, entries[len(entries)-1].Rev); err != nil {
-		return nil, nil, err
+		return err
 	}
 	events := map[string][]ProgressEvent{}
 	for _, pr := range fresh {
@@ -409,16 +426,7 @@ func (l *LRS) recordMapped(ctx context.Context, c LRSClient, in StatementInput) 
 				ProgressEvent{Statement: voiding.st.ID, Voids: target.ID, Verb: "voided", At: voiding.st.Stored})
 		}
 	}
-	if err := l.svc.appendProgress(ctx, events); err != nil {
-		return nil, nil, err
-	}
-	var cands []moveOnCandidate
-	for _, pr := range fresh {
-		if ev := pr.event; ev != nil && (ev.Verb == "completed" || ev.Verb == "passed") {
-			cands = append(cands, moveOnCandidate{match: pr.st.Match, verb: ev.Verb, actor: xapi.AgentKey(pr.doc["actor"]), session: sessionOf(pr.doc)})
-		}
-	}
-	return ids, cands, nil
+	return l.svc.appendProgress(ctx, events)
 }
 
 func cmpOr(a, b string) string {

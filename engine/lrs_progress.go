@@ -232,7 +232,7 @@ func (s *Service) appendProgress(ctx context.Context, events map[string][]Progre
 	if err != nil {
 		return err
 	}
-	cc := &classCache{st: s.Store}
+	cc := newClassCache(s.Store)
 	now := s.Clock.Now().UTC().Truncate(time.Millisecond)
 	for id, evs := range events {
 		v, ok := s.training.byIDCopy(id)
@@ -256,4 +256,11 @@ func (s *Service) appendProgress(ctx context.Context, events map[string][]Progre
 		s.training.putEnrollment(v)
 	}
 	return nil
+}
+
+// StatementProgress is the progress event a statement (as decoded by
+// xapi.Decode) adds to an enrollment when it maps to module: what the LRS
+// appends to the log.
+func StatementProgress(doc map[string]any, module string) *ProgressEvent {
+	return statementEvent(doc, xapi.KeysOf(doc), module)
 }

@@ -552,6 +552,21 @@ func followUpItem(p *Placement, f *FollowUp) string {
 	return "fu-" + p.ID + "-" + f.Kind + "-" + f.Status
 }
 
+// FollowUpInboxItem is the note the placement-followups job files for the
+// placement's counsellor when a follow-up falls due or overdue (its status), at at.
+func FollowUpInboxItem(p *Placement, f *FollowUp, seekerName string, at time.Time) *InboxItem {
+	days := FollowUpDays[f.Kind]
+	zh, en, kind := "已到期", "due", InboxFollowUpDue
+	if f.Status == FollowUpOverdue {
+		zh, en, kind = "已逾期", "overdue", InboxFollowUpOverdue
+	}
+	return &InboxItem{ID: followUpItem(p, f), CounsellorID: p.CounsellorID, SeekerID: p.SeekerID,
+		SeekerName: seekerName, Kind: kind, At: at, Text: Note{
+			Zh: fmt.Sprintf("%d天回访%s：%s（%s），入职 %s，应于 %s 回访", days, zh, p.PostTitle, p.EmployerName, p.Start, f.Due),
+			En: fmt.Sprintf("%d-day follow-up %s: %s (%s), started %s, due %s", days, en, p.PostTitle, p.EmployerName, p.Start, f.Due),
+		}}
+}
+
 // untold lists a placement's follow-ups that are due or overdue with no inbox item about it.
 func (s *Service) untold(p *Placement) []*FollowUp {
 	var out []*FollowUp
@@ -584,16 +599,7 @@ func (s *Service) tellFollowUps(ctx context.Context, ps []*Placement, now time.T
 			return err
 		}
 		for _, f := range fs {
-			days := FollowUpDays[f.Kind]
-			zh, en, kind := "已到期", "due", InboxFollowUpDue
-			if f.Status == FollowUpOverdue {
-				zh, en, kind = "已逾期", "overdue", InboxFollowUpOverdue
-			}
-			items = append(items, &InboxItem{ID: followUpItem(p, f), CounsellorID: p.CounsellorID, SeekerID: p.SeekerID,
-				SeekerName: sk.Name, Kind: kind, At: now, Text: Note{
-					Zh: fmt.Sprintf("%d天回访%s：%s（%s），入职 %s，应于 %s 回访", days, zh, p.PostTitle, p.EmployerName, p.Start, f.Due),
-					En: fmt.Sprintf("%d-day follow-up %s: %s (%s), started %s, due %s", days, en, p.PostTitle, p.EmployerName, p.Start, f.Due),
-				}})
+			items = append(items, FollowUpInboxItem(p, f, sk.Name, now))
 		}
 	}
 	created, err := s.Store.PutInboxMany(ctx, items)

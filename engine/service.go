@@ -231,7 +231,7 @@ func (s *Service) Poll(ctx context.Context) (int, error) {
 			return n, err
 		}
 	}
-	m, err := s.followTraining(ctx, &classCache{st: s.Store}, since, h)
+	m, err := s.followTraining(ctx, newClassCache(s.Store), since, h)
 	n += m
 	if err != nil {
 		return n, err
@@ -490,17 +490,36 @@ func (s *Service) Put(ctx context.Context, kind Kind, r Record) (created bool, e
 // PutMany puts records of one kind: new ones in one batch and, when some
 // already exist, those replaced in one bulk write and the rest created in
 // another; one by one, as Put does, only when the batch conflicts. It
-// validates every record first and stores nothing when one is invalid. The
-// index gets them in one batch.
+// validates every record first and stores nothing when one is invalid (the
+// error is a *RecordError naming it). The index gets them in one batch.
+// Enrollments, referrals and placements (an imported history) are checked
+// and applied as history.go says.
 func (s *Service) PutMany(ctx context.Context, kind Kind, rs []Record) (int, error) {
-	for _, r := range rs {
+	switch kind {
+	case KindEnrollment:
+		return s.putEnrollments(ctx, rs)
+	case KindReferral:
+		return s.putReferrals(ctx, rs)
+	case KindPlacement:
+		return s.putPlacements(ctx, rs)
+	}
+	for i, r := range rs {
 		if err := s.Prepare(ctx, kind, r); err != nil {
-			return 0, fmt.Errorf("%s %s: %w", kind, r.RecordMeta().ID, err)
+			return 0, &RecordError{Kind: kind, Index: i, ID: r.RecordMeta().ID, Err: err}
 		}
 		if m := r.RecordMeta(); m.ID == "" {
 			m.ID = NewID(kind)
 		}
 	}
+	if err := s.storeMany(ctx, kind, rs); err != nil {
+		return 0, err
+	}
+	return len(rs), s.applied(ctx, kind, rs...)
+}
+
+// storeMany writes validated records of one kind, creating the new ones and
+// replacing the stored ones, in batches (see PutMany).
+func (s *Service) storeMany(ctx context.Context, kind Kind, rs []Record) error {
 	err := s.Store.CreateMany(ctx, kind, rs)
 	if ErrorCode(err) == ECONFLICT {
 		// Some exist (a re-import): replace those in bulk, create the rest.
@@ -513,15 +532,14 @@ func (s *Service) PutMany(ctx context.Context, kind Kind, rs []Record) (int, err
 	if ErrorCode(err) == ECONFLICT {
 		// A record changed or was created meanwhile, or a unique value is
 		// taken: one by one, so the error names the record.
-		for _, r := range rs {
+		for i, r := range rs {
 			if _, err = s.write(ctx, kind, r); err != nil {
-				return 0, fmt.Errorf("%s %s: %w", kind, r.RecordMeta().ID, err)
+				return &RecordError{Kind: kind, Index: i, ID: r.RecordMeta().ID, Err: err}
 			}
 		}
-	} else if err != nil {
-		return 0, err
+		return nil
 	}
-	return len(rs), s.applied(ctx, kind, rs...)
+	return err
 }
 
 // store validates a record and writes it.

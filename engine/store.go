@@ -4,6 +4,7 @@ import (
 	_ "time/tzdata" // Asia/Shanghai on machines without zoneinfo
 
 	"context"
+	"slices"
 	"time"
 )
 
@@ -18,18 +19,30 @@ const (
 	KindPost     Kind = "post"
 	KindClass    Kind = "class"
 	KindUser     Kind = "user"
-	// KindEnrollment is a seeker's place in a class; not in Kinds: enrollments
-	// are created through Service.Enroll (a seat claim), never imported.
+	// The history kinds: what happened to the records above. Enrollments,
+	// referrals and placements are made by the Service's use cases (Enroll,
+	// Refer, MoveReferral), statements by the LRS, inbox items by the jobs;
+	// an import brings a history made elsewhere (HistoryKinds).
 	KindEnrollment Kind = "enrollment"
-	// KindReferral and KindPlacement are made through Service.Refer and
-	// Service.MoveReferral (which checks the rules and takes an opening), never imported.
-	KindReferral  Kind = "referral"
-	KindPlacement Kind = "placement"
+	KindStatement  Kind = "statement" // an xAPI statement; not a Record
+	KindReferral   Kind = "referral"
+	KindPlacement  Kind = "placement"
+	KindInbox      Kind = "inbox" // a counsellor's inbox item; not a Record
 )
 
-// Kinds lists the importable kinds in dependency order: a record comes after the records it names
-// (skills before seekers, seekers and employers before the users tied to them).
+// Kinds lists the catalog kinds in dependency order: a record comes after the
+// records it names (skills before seekers, seekers and employers before the
+// users tied to them). Load and Poll follow them; the history kinds have their
+// own in-memory state.
 var Kinds = []Kind{KindSkill, KindEmployer, KindSeeker, KindPost, KindClass, KindUser}
+
+// HistoryKinds lists the history kinds in dependency order, each after the
+// records it names: enrollments (seekers, classes), their xAPI statements,
+// referrals (seekers, posts), placements (hired referrals), inbox items.
+var HistoryKinds = []Kind{KindEnrollment, KindStatement, KindReferral, KindPlacement, KindInbox}
+
+// ImportKinds lists every kind an import takes, in import order: Kinds, then HistoryKinds.
+var ImportKinds = append(slices.Clip(Kinds), HistoryKinds...)
 
 // IndexedKinds are the kinds the search index and matching state follow through the change feed.
 var IndexedKinds = []Kind{KindSeeker, KindPost, KindClass}

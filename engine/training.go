@@ -24,6 +24,10 @@ type TrainingStore interface {
 	ClaimSeat(ctx context.Context, classID string) (*Class, error)
 	// ReleaseSeat gives a seat back and returns the class after it.
 	ReleaseSeat(ctx context.Context, classID string) (*Class, error)
+	// SetSeatsTaken sets a class's seats taken to n (what an import of
+	// enrollments counted) when it is still from, and returns the class after
+	// it; ECONFLICT when it changed meanwhile or n is above the seats.
+	SetSeatsTaken(ctx context.Context, classID string, from, n int) (*Class, error)
 	// WithdrawEnrollment sets an enrollment without an outcome to withdrawn
 	// (statusAt and outcomeAt at) in one conditional update with a new rev;
 	// ECONFLICT when it has an outcome already or changed meanwhile.
@@ -137,26 +141,36 @@ func (t *training) enrollmentOf(seekerID, classID string) (*EnrollmentView, bool
 	return t.byID[id], true
 }
 
-// classCache loads classes by id, each once.
-type classCache struct {
-	st Store
-	m  map[string]*Class
+// storeCache loads records of one kind by id, each once (a request's or a
+// batch's reads).
+type storeCache[R any, P interface {
+	*R
+	Record
+}] struct {
+	st   Store
+	kind Kind
+	m    map[string]P
 }
 
-func (cc *classCache) get(ctx context.Context, id string) (*Class, error) {
-	if c, ok := cc.m[id]; ok {
-		return c, nil
+func (sc *storeCache[R, P]) get(ctx context.Context, id string) (P, error) {
+	if r, ok := sc.m[id]; ok {
+		return r, nil
 	}
-	var c Class
-	if err := cc.st.Get(ctx, KindClass, id, &c); err != nil {
+	r := P(new(R))
+	if err := sc.st.Get(ctx, sc.kind, id, r); err != nil {
 		return nil, err
 	}
-	if cc.m == nil {
-		cc.m = map[string]*Class{}
+	if sc.m == nil {
+		sc.m = map[string]P{}
 	}
-	cc.m[id] = &c
-	return &c, nil
+	sc.m[id] = r
+	return r, nil
 }
+
+// classCache loads classes by id, each once.
+type classCache = storeCache[Class, *Class]
+
+func newClassCache(st Store) *classCache { return &classCache{st: st, kind: KindClass} }
 
 // loadTraining reads every enrollment and inbox item into memory (Load).
 func (s *Service) loadTraining(ctx context.Context, h *horizon) error {
@@ -169,7 +183,7 @@ func (s *Service) loadTraining(ctx context.Context, h *horizon) error {
 	if err != nil {
 		return fmt.Errorf("load classes: %w", err)
 	}
-	cc := &classCache{st: s.Store, m: classes}
+	cc := &classCache{st: s.Store, kind: KindClass, m: classes}
 	if _, err := s.followTraining(ctx, cc, 0, h); err != nil {
 		return fmt.Errorf("load training: %w", err)
 	}
@@ -262,7 +276,8 @@ func (s *Service) Enroll(ctx context.Context, e *Enrollment, by string) (*Enroll
 		e.ID = NewEnrollmentID()
 	}
 	e.Meta = Meta{ID: e.ID}
-	e.Status, e.StatusAt, e.OutcomeAt, e.EnrolledBy = EnrollmentEnrolled, s.Clock.Now().UTC().Truncate(time.Millisecond), nil, by
+	now := s.Clock.Now().UTC().Truncate(time.Millisecond)
+	e.EnrolledAt, e.Status, e.StatusAt, e.OutcomeAt, e.EnrolledBy = now, EnrollmentEnrolled, now, nil, by
 	e.Log = []ProgressEvent{}
 	if err := s.Store.Create(ctx, KindEnrollment, e); err != nil {
 		if released, rerr := s.Store.ReleaseSeat(context.WithoutCancel(ctx), c.ID); rerr == nil {
@@ -353,10 +368,10 @@ func (s *Service) tellWithdrawn(ctx context.Context, v *EnrollmentView, by strin
 	if sk.CounsellorID == "" || sk.CounsellorID == by {
 		return nil
 	}
-	_, err := s.AddInbox(ctx, &InboxItem{ID: "withdrawn:" + v.ID, Kind: InboxWithdrawn, CounsellorID: sk.CounsellorID,
-		SeekerID: sk.ID, SeekerName: sk.Name, EnrollmentID: v.ID, ClassID: v.ClassID, ClassTitle: v.ClassTitle,
-		Text: Note{Zh: fmt.Sprintf("退出了「%s」", v.ClassTitle), En: fmt.Sprintf("withdrew from %s", v.ClassTitle)},
-		At:   s.Clock.Now().UTC().Truncate(time.Millisecond)})
+	it := WithdrawnInboxItem(v.ID, &Class{Meta: Meta{ID: v.ClassID}, Title: v.ClassTitle})
+	it.CounsellorID, it.SeekerID, it.SeekerName = sk.CounsellorID, sk.ID, sk.Name
+	it.ClassID, it.ClassTitle, it.At = v.ClassID, v.ClassTitle, s.Clock.Now().UTC().Truncate(time.Millisecond)
+	_, err := s.AddInbox(ctx, it)
 	return err
 }
 
@@ -422,7 +437,7 @@ func (s *Service) SeekerEnrollments(ctx context.Context, seekerID string) ([]*En
 		out = append(out, full)
 	}
 	slices.SortFunc(out, func(a, b *EnrollmentView) int {
-		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(b.EnrolledAt.Compare(a.EnrolledAt), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
 }

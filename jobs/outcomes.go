@@ -48,7 +48,7 @@ func (j *TrainingOutcomes) Run(ctx context.Context) error {
 			Count(ctx, "noClass", 1)
 			continue
 		}
-		e := engine.Enrollment{Meta: v.Meta, Status: v.Status}
+		e := engine.Enrollment{Meta: v.Meta, EnrolledAt: v.EnrolledAt, Status: v.Status}
 		if engine.Outcome(&e, &v.Progress, c, now) != v.Status {
 			candidates = append(candidates, v)
 		}
@@ -109,11 +109,9 @@ func (j *TrainingOutcomes) tellAbout(ctx context.Context, e *engine.Enrollment, 
 		}
 		item = it
 	case engine.EnrollmentFailed:
-		item = &engine.InboxItem{ID: "failed:" + e.ID, Kind: engine.InboxFailed,
-			Text: engine.Note{Zh: fmt.Sprintf("未通过「%s」", c.Title), En: fmt.Sprintf("failed %s", c.Title)}}
+		item = engine.FailedInboxItem(e.ID, c)
 	case engine.EnrollmentInactive:
-		item = &engine.InboxItem{ID: "inactive:" + e.ID + ":" + now.In(engine.Shanghai).Format(time.DateOnly), Kind: engine.InboxInactive,
-			Text: engine.Note{Zh: fmt.Sprintf("「%s」已连续 14 天没有学习记录", c.Title), En: fmt.Sprintf("inactive for 14 days in %s", c.Title)}}
+		item = engine.InactiveInboxItem(e.ID, c, now)
 	}
 	if item == nil {
 		return nil
@@ -167,9 +165,7 @@ func (j *TrainingOutcomes) pass(ctx context.Context, e *engine.Enrollment, c *en
 	if err := j.Service.Store.PutMatchSet(ctx, engine.NewMatchSet(sk.ID, after.Results, now)); err != nil {
 		return nil, err
 	}
-	return &engine.InboxItem{ID: "passed:" + e.ID, Kind: engine.InboxPassed, Matches: engine.InboxMatches(gained),
-		Text: engine.Note{Zh: fmt.Sprintf("通过「%s」— 新增 %d 个匹配岗位", c.Title, len(gained)),
-			En: fmt.Sprintf("passed %s — %d new matches", c.Title, len(gained))}}, nil
+	return engine.PassedInboxItem(e.ID, c, gained), nil
 }
 
 // tell files an inbox item for the seeker's counsellor (none when the seeker has none).

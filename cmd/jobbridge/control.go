@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"jobbridge/api"
 	"jobbridge/engine"
 )
 
@@ -141,8 +142,12 @@ func (a *app) controlRunJob(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) controlImport(w http.ResponseWriter, r *http.Request) {
-	st := importStats{ByKind: map[engine.Kind]int{}}
-	err := importReader(r.Context(), a.svc, r.URL.Query().Get("name"), r.Body, &st)
+	im := api.NewImporter(a.svc, a.lrs)
+	err := im.File(r.Context(), r.URL.Query().Get("name"), r.Body)
+	if err == nil && r.URL.Query().Get("last") != "" { // the import's last file: check what it leaves
+		err = im.Done()
+	}
+	st := im.Stats
 	a.log.Info("import through the control socket", "name", r.URL.Query().Get("name"), "records", st.Records, "err", err)
 	if err != nil {
 		err = fmt.Errorf("after %d records: %w", st.Records, err)
@@ -254,8 +259,8 @@ func (c *control) importPaths(ctx context.Context, log *slog.Logger, paths []str
 		return err
 	}
 	total := 0
-	for _, f := range files {
-		if err := c.importFile(ctx, f, &total); err != nil {
+	for i, f := range files {
+		if err := c.importFile(ctx, f, i == len(files)-1, &total); err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("import interrupted after %d records; the server stored whole batches of %s: "+
 					"import the same files again to finish (records are put by id)", total, filepath.Base(f))
@@ -267,14 +272,19 @@ func (c *control) importPaths(ctx context.Context, log *slog.Logger, paths []str
 	return nil
 }
 
-func (c *control) importFile(ctx context.Context, path string, total *int) error {
+// importFile sends one file; the server checks what the import leaves after the last.
+func (c *control) importFile(ctx context.Context, path string, last bool, total *int) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	var st importStats
-	err = c.do(ctx, "POST", "/import?name="+url.QueryEscape(filepath.Base(path)), f, &st)
+	var st api.ImportStats
+	q := url.Values{"name": {filepath.Base(path)}}
+	if last {
+		q.Set("last", "1")
+	}
+	err = c.do(ctx, "POST", "/import?"+q.Encode(), f, &st)
 	*total += st.Records
 	return err
 }

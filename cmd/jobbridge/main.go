@@ -43,7 +43,7 @@ const usage = `jobbridge — employment matching and training tracking for a dis
 Usage:
   jobbridge [serve] [--addr :8080] [--data-dir ./data] [--mongo-uri URI] [--fixtures auto|on|off]
   jobbridge import FILE|DIR ...     import NDJSON records (idempotent by id)
-  jobbridge export --kind KIND      write one kind as NDJSON to stdout
+  jobbridge export --kind KIND      write one kind as NDJSON to stdout (see docs/import.md)
   jobbridge reindex                 rebuild the search index from the store
   jobbridge check                   compare store, index and in-memory state; non-zero on drift
   jobbridge jobs list               the scheduled jobs, their next slot and last run
@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cfg.bind(fs, false)
 	case "export":
 		cfg.bind(fs, false)
-		fs.StringVar(&kind, "kind", "", "kind to export: skill, employer, user, seeker, post, class")
+		fs.StringVar(&kind, "kind", "", "kind to export: skill, employer, seeker, post, class, user, enrollment, statement, referral, placement, inbox")
 	case "jobs":
 		cfg.bind(fs, false)
 		fs.StringVar(&cfg.Now, "now", "", "jobs run: run as if it were this time (RFC 3339)")
@@ -145,7 +145,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "import":
 		return withApp(ctx, cfg, log, func(a *app) error {
 			start := time.Now()
-			st, err := importPaths(ctx, a.svc, fs.Args()...)
+			st, err := importPaths(ctx, a.svc, a.lrs, fs.Args()...)
 			secs := time.Since(start).Seconds()
 			log.Info("import", "records", st.Records, "byKind", st.ByKind, "seconds", fmt.Sprintf("%.1f", secs),
 				"recordsPerSecond", fmt.Sprintf("%.0f", float64(st.Records)/secs))
@@ -278,11 +278,12 @@ func (a *app) start(ctx context.Context) error {
 		return err
 	}
 	if a.cfg.Fixtures == "on" || (a.cfg.Fixtures == "auto" && empty && a.db != nil) {
-		st, err := importFS(ctx, a.svc, fixtures.Data())
-		if err != nil {
+		files, days := fixtures.DemoAt(a.svc.Clock.Now())
+		im := api.NewImporter(a.svc, a.lrs)
+		if err := im.Files(ctx, files); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
-		a.log.Info("loaded demo data", "records", st.Records, "byKind", st.ByKind)
+		a.log.Info("loaded demo data", "records", im.Stats.Records, "byKind", im.Stats.ByKind, "asOf", fixtures.DemoAsOf, "datesMovedDays", days)
 	}
 	if a.db == nil {
 		go a.poll(ctx, 5*time.Second)

@@ -44,11 +44,30 @@ func writeDataset(t *testing.T, d *fixtures.Dataset) string {
 	return path
 }
 
+// writeHistory writes a dataset's history as an NDJSON file beside its
+// records, with the street counsellors it names, and returns its path.
+func writeHistory(t *testing.T, h *fixtures.History) string {
+	t.Helper()
+	var b bytes.Buffer
+	for _, st := range engine.StreetCodes {
+		fmt.Fprintf(&b, `{"kind":"user","id":%q,"username":"counsellor-%s","role":"counsellor","street":%q,"password":"history-test-1"}`+"\n",
+			fixtures.CounsellorUserID(st), st, st)
+	}
+	if err := h.WriteNDJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "history.ndjson")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // exportAll exports every kind, one NDJSON blob per kind.
 func exportAll(t *testing.T, a *app) map[engine.Kind]string {
 	t.Helper()
 	out := map[engine.Kind]string{}
-	for _, k := range engine.Kinds {
+	for _, k := range engine.ImportKinds {
 		var buf bytes.Buffer
 		if _, err := export(context.Background(), a.store, k, &buf); err != nil {
 			t.Fatal(err)
@@ -73,6 +92,9 @@ func withoutRevisions(t *testing.T, ndjson string) []string {
 		delete(m, "rev")
 		delete(m, "createdAt")
 		delete(m, "updatedAt")
+		if item, ok := m["item"].(map[string]any); ok { // an inbox item
+			delete(item, "rev")
+		}
 		b, _ := json.Marshal(m)
 		lines = append(lines, string(b))
 	}
@@ -97,16 +119,18 @@ func TestRestartKeepsDataAndExportImportReproducesIt(t *testing.T) {
 	ctx := context.Background()
 	cfg := testConfig(t)
 	d := fixtures.Generate(7, fixtures.Counts{Seekers: 120, Posts: 150, Classes: 12})
-	path := writeDataset(t, d)
+	h := fixtures.MakeHistory(d, fixtures.HistorySpec{AsOf: time.Now().In(engine.Shanghai).Format(time.DateOnly), Seed: 7, PlacementsPerStreet: 2})
+	path, hist := writeDataset(t, d), writeHistory(t, h)
 
 	a := mustOpen(t, cfg)
-	st, err := importPaths(ctx, a.svc, path)
+	st, err := importPaths(ctx, a.svc, a.lrs, path, hist)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := len(d.Skills) + len(d.Employers) + len(d.Seekers) + len(d.Posts) + len(d.Classes)
-	if st.Records != want {
-		t.Fatalf("imported %d records, want %d", st.Records, want)
+	want := len(d.Skills) + len(d.Employers) + len(d.Seekers) + len(d.Posts) + len(d.Classes) + len(engine.StreetCodes) +
+		len(h.Enrollments) + len(h.Statements) + len(h.Referrals) + len(h.Placements) + len(h.Inbox)
+	if st.Records != want || len(h.Placements) == 0 || len(h.Statements) == 0 {
+		t.Fatalf("imported %d records, want %d (%d placements, %d statements)", st.Records, want, len(h.Placements), len(h.Statements))
 	}
 	before := exportAll(t, a)
 	a.close(ctx)
@@ -114,7 +138,7 @@ func TestRestartKeepsDataAndExportImportReproducesIt(t *testing.T) {
 	a = mustOpen(t, cfg)
 	after := exportAll(t, a)
 	a.close(ctx)
-	for _, k := range engine.Kinds {
+	for _, k := range engine.ImportKinds {
 		if before[k] != after[k] {
 			t.Errorf("%s changed across a restart", k)
 		}
@@ -123,27 +147,27 @@ func TestRestartKeepsDataAndExportImportReproducesIt(t *testing.T) {
 	// Export from A, import into a fresh data dir B: the same records.
 	dump := filepath.Join(t.TempDir(), "dump")
 	os.MkdirAll(dump, 0o700)
-	for i, k := range engine.Kinds {
+	for i, k := range engine.ImportKinds {
 		os.WriteFile(filepath.Join(dump, fmt.Sprintf("%02d-%s.ndjson", i, k)), []byte(before[k]), 0o600)
 	}
 	b := mustOpen(t, testConfig(t))
 	defer b.close(ctx)
-	if _, err := importPaths(ctx, b.svc, dump); err != nil {
+	if _, err := importPaths(ctx, b.svc, b.lrs, dump); err != nil {
 		t.Fatal(err)
 	}
 	again := exportAll(t, b)
-	for _, k := range engine.Kinds {
+	for _, k := range engine.ImportKinds {
 		x, y := withoutRevisions(t, before[k]), withoutRevisions(t, again[k])
 		if strings.Join(x, "\n") != strings.Join(y, "\n") {
 			t.Errorf("%s: export → import → export differs (%d vs %d records)", k, len(x), len(y))
 		}
 	}
 	// Importing the same file again changes nothing but revisions.
-	if _, err := importPaths(ctx, b.svc, dump); err != nil {
+	if _, err := importPaths(ctx, b.svc, b.lrs, dump); err != nil {
 		t.Fatal(err)
 	}
 	twice := exportAll(t, b)
-	for _, k := range engine.Kinds {
+	for _, k := range engine.ImportKinds {
 		if strings.Join(withoutRevisions(t, again[k]), "\n") != strings.Join(withoutRevisions(t, twice[k]), "\n") {
 			t.Errorf("%s: a second import changed records", k)
 		}
@@ -156,7 +180,7 @@ func TestRestartAppliesOnlyTheDeltaToTheIndex(t *testing.T) {
 	d := fixtures.Generate(11, fixtures.Counts{Seekers: 40, Posts: 60, Classes: 5})
 	path := writeDataset(t, d)
 	a := mustOpen(t, cfg)
-	if _, err := importPaths(ctx, a.svc, path); err != nil {
+	if _, err := importPaths(ctx, a.svc, a.lrs, path); err != nil {
 		t.Fatal(err)
 	}
 	a.close(ctx)

@@ -2,13 +2,13 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,25 +16,20 @@ import (
 	"jobbridge/engine"
 )
 
-// importStats counts what an import did.
-type importStats struct {
-	Records int
-	ByKind  map[engine.Kind]int
-}
-
-// importPaths imports NDJSON files, or every *.ndjson in a directory.
-func importPaths(ctx context.Context, svc *engine.Service, paths ...string) (importStats, error) {
-	st := importStats{ByKind: map[engine.Kind]int{}}
+// importPaths imports NDJSON files, or every *.ndjson in a directory (in
+// name order), and checks what the import leaves (api.Importer.Done).
+func importPaths(ctx context.Context, svc *engine.Service, lrs *engine.LRS, paths ...string) (api.ImportStats, error) {
+	im := api.NewImporter(svc, lrs)
 	files, err := ndjsonFiles(paths)
 	if err != nil {
-		return st, err
+		return im.Stats, err
 	}
 	for _, f := range files {
-		if err := importFile(ctx, svc, os.DirFS(filepath.Dir(f)), filepath.Base(f), &st); err != nil {
-			return st, err
+		if err := importFile(ctx, im, os.DirFS(filepath.Dir(f)), filepath.Base(f)); err != nil {
+			return im.Stats, err
 		}
 	}
-	return st, nil
+	return im.Stats, im.Done()
 }
 
 // ndjsonFiles lists the files an import reads: each FILE, and each DIR's *.ndjson in name order.
@@ -56,94 +51,46 @@ func ndjsonFiles(paths []string) ([]string, error) {
 	return files, nil
 }
 
-// importFS imports every *.ndjson file of a file system (the embedded demo data), in name order.
-func importFS(ctx context.Context, svc *engine.Service, fsys fs.FS) (importStats, error) {
-	st := importStats{ByKind: map[engine.Kind]int{}}
-	files, err := fs.Glob(fsys, "*.ndjson")
-	if err != nil {
-		return st, err
-	}
-	sort.Strings(files)
-	for _, f := range files {
-		if err := importFile(ctx, svc, fsys, f, &st); err != nil {
-			return st, err
-		}
-	}
-	return st, nil
-}
-
 // importFile reads one NDJSON file of a file system.
-func importFile(ctx context.Context, svc *engine.Service, fsys fs.FS, name string, st *importStats) error {
+func importFile(ctx context.Context, im *api.Importer, fsys fs.FS, name string) error {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return importReader(ctx, svc, name, f, st)
+	return im.File(ctx, name, f)
 }
 
-// importReader reads NDJSON lines, putting runs of records of one kind in
-// batches; name is the source the errors name.
-func importReader(ctx context.Context, svc *engine.Service, name string, f io.Reader, st *importStats) error {
-	var (
-		batch []engine.Record
-		kind  engine.Kind
-	)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		n, err := svc.PutMany(ctx, kind, batch)
-		st.Records += n
-		st.ByKind[kind] += n
-		batch = nil
-		return err
-	}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		k, r, err := api.DecodeLine(b)
-		if err != nil {
-			return fmt.Errorf("%s:%d: %w", name, line, err)
-		}
-		if k != kind || len(batch) >= 500 {
-			if err := flush(); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-			kind = k
-		}
-		batch = append(batch, r)
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if err := flush(); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
+// exportStore is what an export reads: the records and the LRS's statements.
+type exportStore interface {
+	engine.Store
+	EachStatement(ctx context.Context, since int64, fn func(*engine.Statement) error) error
 }
 
 // export writes every record of a kind as NDJSON lines in the import's shape.
 // Seekers' resident IDs and certificates are written in plain text: the file
 // is as sensitive as the database.
-func export(ctx context.Context, st engine.Store, kind engine.Kind, w io.Writer) (int, error) {
+func export(ctx context.Context, st exportStore, kind engine.Kind, w io.Writer) (int, error) {
 	bw := bufio.NewWriter(w)
 	n := 0
-	err := st.Each(ctx, kind, 0, func(r engine.Record) error {
-		b, err := api.EncodeLine(kind, r)
+	line := func(v any) error {
+		b, err := api.EncodeLine(kind, v)
 		if err != nil {
 			return err
 		}
 		n++
 		bw.Write(b)
 		return bw.WriteByte('\n')
-	})
+	}
+	var err error
+	switch kind {
+	case engine.KindStatement:
+		err = st.EachStatement(ctx, 0, func(s *engine.Statement) error { return line(s) })
+	case engine.KindInbox:
+		err = st.EachInbox(ctx, 0, func(it *engine.InboxItem) error { return line(it) })
+	default:
+		err = st.Each(ctx, kind, 0, func(r engine.Record) error { return line(r) })
+	}
 	if err != nil {
 		return n, err
 	}
@@ -152,13 +99,17 @@ func export(ctx context.Context, st engine.Store, kind engine.Kind, w io.Writer)
 
 // parseKind accepts a kind in singular or plural.
 func parseKind(s string) (engine.Kind, error) {
-	k := engine.Kind(strings.TrimSuffix(strings.TrimSuffix(s, "es"), "s"))
-	if s == "classes" {
-		k = engine.KindClass
+	k := engine.Kind(s)
+	switch {
+	case slices.Contains(engine.ImportKinds, k):
+	case s == "classes" || s == "inboxes":
+		k = engine.Kind(strings.TrimSuffix(s, "es"))
+	default:
+		k = engine.Kind(strings.TrimSuffix(s, "s"))
 	}
-	if engine.NewRecord(k) == nil {
-		names := make([]string, len(engine.Kinds))
-		for i, k := range engine.Kinds {
+	if !slices.Contains(engine.ImportKinds, k) {
+		names := make([]string, len(engine.ImportKinds))
+		for i, k := range engine.ImportKinds {
 			names[i] = string(k)
 		}
 		return "", fmt.Errorf("unknown kind %q (one of %s)", s, strings.Join(names, ", "))

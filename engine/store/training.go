@@ -209,6 +209,38 @@ func (s *Store) ReleaseSeat(ctx context.Context, classID string) (*engine.Class,
 	return &out, nil
 }
 
+// SetSeatsTaken sets a class's seats taken to n, conditional on the count
+// it read being from (the claims and releases of the live service move it
+// by one; an import of enrollments sets what it counted).
+func (s *Store) SetSeatsTaken(ctx context.Context, classID string, from, n int) (*engine.Class, error) {
+	conditional.Lock()
+	defer conditional.Unlock()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var c engine.Class
+	if err := s.Get(ctx, engine.KindClass, classID, &c); err != nil {
+		return nil, err
+	}
+	switch {
+	case c.SeatsTaken != from:
+		return nil, engine.Errorf(engine.ECONFLICT, "class %s has %d seats taken now, not %d", classID, c.SeatsTaken, from)
+	case n < 0 || n > c.Seats:
+		return nil, engine.Errorf(engine.ECONFLICT, "class %s has %d seats: %d cannot be taken", classID, c.Seats, n)
+	}
+	filter, err := s.guarded(ctx, classID, bson.D{{Key: "seatsTaken", Value: from}})
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.setFields(ctx, engine.KindClass, filter, bson.D{{Key: "seatsTaken", Value: n}}, nil, &engine.Class{})
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, engine.Changed(engine.KindClass, classID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("set seats taken of %s: %w", classID, err)
+	}
+	return out.(*engine.Class), nil
+}
+
 // WithdrawEnrollment sets an enrollment without an outcome yet to withdrawn,
 // with statusAt and outcomeAt at, conditional on the status it read: of two
 // withdrawals at once one gets ECONFLICT, so its seat is given back once.
@@ -445,7 +477,14 @@ func (s *Store) PutMatchSet(ctx context.Context, ms *engine.MatchSet) error {
 	if ms.Posts == nil {
 		ms.Posts = []string{}
 	}
-	_, err := s.db.Collection(collMatchSets).ReplaceOne(ctx, bson.D{{Key: "_id", Value: ms.SeekerID}}, ms, options.Replace().SetUpsert(true))
+	put := func() error {
+		_, err := s.db.Collection(collMatchSets).ReplaceOne(ctx, bson.D{{Key: "_id", Value: ms.SeekerID}}, ms, options.Replace().SetUpsert(true))
+		return err
+	}
+	err := put()
+	if mongo.IsDuplicateKeyError(err) {
+		err = put() // two upserts of a new match set at once (a job's and the rematch's): the other inserted it, now it is replaced
+	}
 	if err != nil {
 		return fmt.Errorf("put match set %s: %w", ms.SeekerID, err)
 	}

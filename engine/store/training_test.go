@@ -136,6 +136,30 @@ func TestEnrollmentLog(t *testing.T) {
 	wantCode(t, err, engine.ENOTFOUND)
 }
 
+// TestSetSeatsTaken is the import's recount: conditional on the count read,
+// within the seats, with a new rev.
+func TestSetSeatsTaken(t *testing.T) {
+	t.Parallel()
+	s := MustOpen(t)
+	ctx := context.Background()
+	c := newClass("c1")
+	c.Seats, c.SeatsTaken = 5, 2
+	MustCreate(t, s, engine.KindClass, c)
+	if _, err := s.SetSeatsTaken(ctx, "c1", 3, 4); engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Errorf("set from a count that is not the stored one: %v", err)
+	}
+	if _, err := s.SetSeatsTaken(ctx, "c1", 2, 6); engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Errorf("more seats taken than seats: %v", err)
+	}
+	got, err := s.SetSeatsTaken(ctx, "c1", 2, 4)
+	if err != nil || got.SeatsTaken != 4 || got.Rev <= c.Rev || got.Title != c.Title {
+		t.Fatalf("set 2 → 4: %+v %v", got, err)
+	}
+	if _, err := s.SetSeatsTaken(ctx, "c-none", 0, 1); engine.ErrorCode(err) != engine.ENOTFOUND {
+		t.Errorf("an unknown class: %v", err)
+	}
+}
+
 func TestStatementsAndInbox(t *testing.T) {
 	t.Parallel()
 	s := MustOpen(t)
